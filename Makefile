@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# nvme-phys: an NVMe PCI driver whose data path maps physical segments
+# straight to bus addresses.
+#
+#   make               build nvme-phys.ko (against KDIR, or inside the
+#                      project's Debian unstable root when KDIR does not exist)
+#   make check         every test: unit tests, style, guest tests
+#   make check-debug   the guest tests under the debug kernel
+#   make bench         the fio comparison of the mapping paths
+#
+# Kbuild (the Kbuild file) lists the objects; this file only drives it.
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
+
+ifneq ($(wildcard $(KDIR)/Makefile),)
+# A kernel build tree is there: the ordinary out-of-tree build.
+KBUILD = $(MAKE) -C $(KDIR) M=$(TOP)
+else
+# No build tree on this machine: build inside the project's root against the
+# Debian unstable headers (tests/vm/setup prepares it on first use).
+KBUILD = $(TOP)/tests/vm/kbuild
+endif
+
+.PHONY: all modules clean check check-debug bench unit style lint setup help
+
+all modules:
+	$(KBUILD) modules $(if $(W),W=$(W)) $(if $(C),C=$(C)) $(if $(V),V=$(V))
+
+clean:
+	$(KBUILD) clean
+	$(MAKE) -C tests/unit clean
+	rm -rf .debug-build
+
+setup:
+	tests/vm/setup
+
+unit:
+	$(MAKE) -C tests/unit check
+
+check:
+	tests/check
+
+check-debug:
+	tests/check --debug-kernel
+
+bench:
+	fio-jobs/compare $(if $(QUICK),--quick) $(if $(LAZY),--lazy)
+
+help:
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'

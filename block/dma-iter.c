@@ -1,0 +1,399 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The DMA iterator: start, next and unmap over a request, for every path.
+ *
+ * The phys and iova paths (and auto, which picks one of them) work from
+ * physical addresses only: the walk yields (paddr, len) runs, dma_map_phys()
+ * or dma_iova_link() maps them, and nothing turns an address back into a
+ * struct page.  Peer-to-peer memory is recognised from the bio_vec the walk
+ * reads anyway (see phys-walk.c), and its provider is kept in the iterator,
+ * so one lookup serves the whole request.
+ *
+ * Unmapping keeps no per-segment record: the walk is repeatable, so
+ * nvmp_dma_unmap() walks the request again for the lengths and asks the
+ * driver for the bus addresses, which its PRPs or SGL descriptors hold.
+ * When the DMA layer says nothing needs unmapping, there is nothing to do.
+ */
+#include <linux/ktime.h>
+#include "nvmp-block.h"
+
+static const char *const nvmp_path_names[NVMP_DMA_NR_PATHS] = {
+	[NVMP_DMA_AUTO] = "auto",
+	[NVMP_DMA_PHYS] = "phys",
+	[NVMP_DMA_IOVA] = "iova",
+	[NVMP_DMA_PAGE] = "page",
+	[NVMP_DMA_SG] = "sg",
+	[NVMP_DMA_UPSTREAM] = "upstream",
+};
+
+const char *nvmp_dma_path_name(int path)
+{
+	if (path < 0 || path >= NVMP_DMA_NR_PATHS)
+		return "?";
+	return nvmp_path_names[path];
+}
+
+int nvmp_dma_path_parse(const char *buf)
+{
+	int i = sysfs_match_string(nvmp_path_names, buf);
+
+	return i < 0 ? -EINVAL : i;
+}
+
+/*
+ * Can this device batch IOVAs at all?  Asking once is enough: dma-direct and
+ * identity domains never can, a DMA domain always can.
+ */
+static bool nvmp_probe_iova(struct device *dev)
+{
+	struct dma_iova_state state = {};
+
+	if (!dma_iova_try_alloc(dev, &state, 0, PAGE_SIZE))
+		return false;
+	dma_iova_free(dev, &state);
+	return true;
+}
+
+int nvmp_dma_dev_init(struct nvmp_dma_dev *dd, struct device *dev,
+		      unsigned int max_segs)
+{
+	int ret;
+
+	dd->dev = dev;
+	dd->max_segs = max_segs;
+	dd->iova_capable = nvmp_probe_iova(dev);
+	ret = nvmp_stats_init(dd);
+	if (ret)
+		return ret;
+	ret = nvmp_sg_init(dd);
+	if (!ret)
+		ret = nvmp_up_init(dd);
+	if (ret)
+		nvmp_dma_dev_exit(dd);
+	return ret;
+}
+
+void nvmp_dma_dev_exit(struct nvmp_dma_dev *dd)
+{
+	mempool_destroy(dd->vec_pool);
+	dd->vec_pool = NULL;
+	mempool_destroy(dd->sg_pool);
+	dd->sg_pool = NULL;
+	nvmp_stats_exit(dd);
+}
+
+/*
+ * Classify a segment for peer-to-peer DMA.  All segments of one request must
+ * be of one kind: the driver programs one address space per command.
+ */
+static bool nvmp_seg_p2p(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
+			 struct nvmp_dma_iter *iter,
+			 const struct nvmp_phys_seg *seg)
+{
+	enum pci_p2pdma_map_type type = PCI_P2PDMA_MAP_NONE;
+
+	if (seg->p2p)
+		type = nvmp_p2p_classify(dd, iter, seg->paddr, seg->len);
+	if (!map->nsegs) {
+		map->p2p = type;
+		if (type == PCI_P2PDMA_MAP_THRU_HOST_BRIDGE)
+			iter->attrs |= DMA_ATTR_MMIO;
+	} else if (map->p2p != type) {
+		type = PCI_P2PDMA_MAP_NOT_SUPPORTED;
+	}
+	if (type == PCI_P2PDMA_MAP_NOT_SUPPORTED) {
+		dev_warn_ratelimited(dd->dev,
+				     "peer-to-peer transfer not supported for this memory\n");
+		iter->status = BLK_STS_INVAL;
+		return false;
+	}
+	return true;
+}
+
+/* End of a successful mapping: the statistics see the whole request. */
+static bool nvmp_map_done(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
+			  struct nvmp_dma_iter *iter)
+{
+	iter->status = BLK_STS_OK;
+	nvmp_stats_mapped(dd, map);
+	return false;
+}
+
+static bool nvmp_map_failed(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
+			    struct nvmp_dma_iter *iter, blk_status_t status)
+{
+	if (status != BLK_STS_OK)
+		iter->status = status;
+	nvmp_stats_error(dd, map);
+	return false;
+}
+
+/* phys and page: one mapping per physical segment. */
+static bool nvmp_seg_next(struct nvmp_dma_dev *dd, struct request *rq,
+			  struct nvmp_dma_map *map, struct nvmp_dma_iter *iter)
+{
+	enum dma_data_direction dir = rq_dma_dir(rq);
+	struct nvmp_phys_seg seg;
+	dma_addr_t addr;
+
+	if (!nvmp_walk_next(&iter->walk, &rq->q->limits, &seg))
+		return nvmp_map_done(dd, map, iter);
+	if (!nvmp_seg_p2p(dd, map, iter, &seg))
+		return nvmp_map_failed(dd, map, iter, BLK_STS_OK);
+
+	if (map->p2p == PCI_P2PDMA_MAP_BUS_ADDR)
+		addr = pci_p2pdma_bus_addr_map(iter->p2p.mem, seg.paddr);
+	else if (map->path == NVMP_DMA_PAGE)
+		addr = nvmp_page_map(dd->dev, seg.paddr, seg.len, dir, iter->attrs);
+	else
+		addr = dma_map_phys(dd->dev, seg.paddr, seg.len, dir, iter->attrs);
+	if (dma_mapping_error(dd->dev, addr))
+		return nvmp_map_failed(dd, map, iter, BLK_STS_RESOURCE);
+
+	map->mapped += seg.len;
+	map->nsegs++;
+	map->nvecs += seg.pieces;
+	iter->addr = addr;
+	iter->len = seg.len;
+	return true;
+}
+
+/*
+ * iova: one IOVA range for the whole request, every segment linked into it
+ * and one IOTLB sync.  Each segment must continue the range at the IOMMU
+ * granule; the driver's virt boundary makes that so, and where it is not
+ * (a granule larger than the boundary) the request falls back to phys.
+ */
+static bool nvmp_iova_map(struct nvmp_dma_dev *dd, struct request *rq,
+			  struct nvmp_dma_map *map, struct nvmp_dma_iter *iter)
+{
+	enum dma_data_direction dir = rq_dma_dir(rq);
+	struct dma_iova_state *state = &map->iova;
+	struct nvmp_phys_walk start = iter->walk;
+	struct nvmp_phys_seg seg;
+	unsigned long gmask = dma_get_merge_boundary(dd->dev);
+	phys_addr_t first;
+	int ret;
+
+	if (!nvmp_walk_next(&iter->walk, &rq->q->limits, &seg))
+		return nvmp_map_done(dd, map, iter);
+	if (!nvmp_seg_p2p(dd, map, iter, &seg))
+		return nvmp_map_failed(dd, map, iter, BLK_STS_OK);
+	/* Bus addresses behind a switch are not IOVAs. */
+	if (map->p2p == PCI_P2PDMA_MAP_BUS_ADDR)
+		goto fallback;
+	first = seg.paddr;
+	if (!dma_iova_try_alloc(dd->dev, state, first, nvmp_rq_len(rq)))
+		goto fallback;
+
+	do {
+		if (((first + map->mapped) ^ seg.paddr) & gmask)
+			goto unlink_fallback;
+		ret = dma_iova_link(dd->dev, state, seg.paddr, map->mapped,
+				    seg.len, dir, iter->attrs);
+		if (ret)
+			goto destroy;
+		map->mapped += seg.len;
+		map->nsegs++;
+		map->nvecs += seg.pieces;
+		if (!nvmp_walk_next(&iter->walk, &rq->q->limits, &seg))
+			break;
+		if (!nvmp_seg_p2p(dd, map, iter, &seg)) {
+			ret = 0;
+			goto destroy;
+		}
+	} while (true);
+
+	ret = dma_iova_sync(dd->dev, state, 0, map->mapped);
+	if (ret)
+		goto destroy;
+	map->path = NVMP_DMA_IOVA;
+	iter->addr = state->addr;
+	iter->len = map->mapped;
+	return true;
+
+destroy:
+	dma_iova_destroy(dd->dev, state, map->mapped, dir, iter->attrs);
+	map->mapped = 0;
+	return nvmp_map_failed(dd, map, iter,
+			       ret ? errno_to_blk_status(ret) : BLK_STS_OK);
+
+unlink_fallback:
+	dma_iova_destroy(dd->dev, state, map->mapped, dir, iter->attrs);
+	memset(state, 0, sizeof(*state));
+fallback:
+	nvmp_stats_fallback(dd, map);
+	iter->walk = start;
+	map->mapped = 0;
+	map->nsegs = 0;
+	map->nvecs = 0;
+	map->path = NVMP_DMA_PHYS;
+	return nvmp_seg_next(dd, rq, map, iter);
+}
+
+/*
+ * auto: IOVA batching pays one IOTLB sync per request instead of one per
+ * segment, and costs an IOVA allocation; it wins as soon as a request has
+ * more than one segment on a translating IOMMU (see the benchmark report),
+ * and phys wins for single-segment requests and without an IOMMU.
+ */
+static int nvmp_auto_path(struct nvmp_dma_dev *dd, struct request *rq)
+{
+	if (dd->iova_capable && blk_rq_nr_phys_segments(rq) > 1)
+		return NVMP_DMA_IOVA;
+	return NVMP_DMA_PHYS;
+}
+
+/**
+ * nvmp_dma_start - start mapping a request
+ * @dd: the device
+ * @rq: the request, which must carry data
+ * @map: the request's mapping record, initialised here
+ * @iter: the iterator, initialised here
+ *
+ * Return: %true with the first range in @iter->addr and @iter->len, or
+ * %false with @iter->status set when mapping failed (nothing is left mapped
+ * that nvmp_dma_unmap() would not undo).
+ */
+bool nvmp_dma_start(struct nvmp_dma_dev *dd, struct request *rq,
+		    struct nvmp_dma_map *map, struct nvmp_dma_iter *iter)
+{
+	int path = READ_ONCE(dd->path);
+
+	memset(map, 0, offsetof(struct nvmp_dma_map, sgt));
+	map->vecs = NULL;
+	map->sel = path;
+	map->start_ns = ktime_get_ns();
+	iter->status = BLK_STS_OK;
+	iter->attrs = 0;
+	iter->p2p.mem = NULL;
+	iter->p2p.map = PCI_P2PDMA_MAP_UNKNOWN;
+
+	switch (path) {
+	case NVMP_DMA_SG:
+		map->path = path;
+		if (nvmp_sg_start(dd, rq, map, iter))
+			return true;
+		return iter->status ? nvmp_map_failed(dd, map, iter, BLK_STS_OK) :
+				      nvmp_map_done(dd, map, iter);
+	case NVMP_DMA_UPSTREAM:
+		map->path = path;
+		if (nvmp_up_start(dd, rq, map, iter))
+			return true;
+		return iter->status ? nvmp_map_failed(dd, map, iter, BLK_STS_OK) :
+				      nvmp_map_done(dd, map, iter);
+	case NVMP_DMA_AUTO:
+		path = nvmp_auto_path(dd, rq);
+		break;
+	}
+
+	nvmp_walk_init(&iter->walk, rq);
+	map->path = path;
+	map->unmap_segs = dma_need_unmap(dd->dev);
+	if (path == NVMP_DMA_IOVA) {
+		if (dd->iova_capable)
+			return nvmp_iova_map(dd, rq, map, iter);
+		nvmp_stats_fallback(dd, map);
+		map->path = NVMP_DMA_PHYS;
+	}
+	return nvmp_seg_next(dd, rq, map, iter);
+}
+
+/**
+ * nvmp_dma_next - map the next range of a request
+ * @dd: the device
+ * @rq: the request
+ * @map: the request's mapping record
+ * @iter: the iterator
+ *
+ * Return: %true with the next range in @iter, %false at the end (with
+ * @iter->status %BLK_STS_OK) or on failure (with the reason in @iter->status).
+ */
+bool nvmp_dma_next(struct nvmp_dma_dev *dd, struct request *rq,
+		   struct nvmp_dma_map *map, struct nvmp_dma_iter *iter)
+{
+	switch (map->path) {
+	case NVMP_DMA_IOVA:
+		/* One range: the whole request. */
+		return nvmp_map_done(dd, map, iter);
+	case NVMP_DMA_SG:
+		if (nvmp_sg_next(iter))
+			return true;
+		return nvmp_map_done(dd, map, iter);
+	case NVMP_DMA_UPSTREAM:
+		if (nvmp_up_next(dd, rq, map, iter))
+			return true;
+		return iter->status ? nvmp_map_failed(dd, map, iter, BLK_STS_OK) :
+				      nvmp_map_done(dd, map, iter);
+	default:
+		return nvmp_seg_next(dd, rq, map, iter);
+	}
+}
+
+/* phys and page: walk again for the lengths, ask the driver for addresses. */
+static void nvmp_seg_unmap(struct nvmp_dma_dev *dd, struct request *rq,
+			   struct nvmp_dma_map *map, nvmp_dma_addr_fn addr_fn,
+			   void *cookie)
+{
+	enum dma_data_direction dir = rq_dma_dir(rq);
+	unsigned long attrs = 0;
+	struct nvmp_phys_walk walk;
+	struct nvmp_phys_seg seg;
+	u32 left = map->mapped;
+
+	if (map->p2p == PCI_P2PDMA_MAP_THRU_HOST_BRIDGE)
+		attrs |= DMA_ATTR_MMIO;
+	nvmp_walk_init(&walk, rq);
+	while (left && nvmp_walk_next(&walk, &rq->q->limits, &seg)) {
+		dma_addr_t addr = addr_fn(cookie, seg.len);
+
+		if (map->path == NVMP_DMA_PAGE)
+			nvmp_page_unmap(dd->dev, addr, seg.len, dir, attrs);
+		else
+			dma_unmap_phys(dd->dev, addr, seg.len, dir, attrs);
+		left -= seg.len;
+	}
+	WARN_ON_ONCE(left);
+}
+
+/**
+ * nvmp_dma_unmap - undo what nvmp_dma_start() and nvmp_dma_next() mapped
+ * @dd: the device
+ * @rq: the request
+ * @map: the request's mapping record
+ * @addr_fn: hands back each segment's bus address, in mapping order; called
+ *	only when nvmp_dma_unmap_needs_addrs() says so
+ * @cookie: passed to @addr_fn
+ *
+ * Safe after a failure at any point of the mapping: only what was mapped is
+ * unmapped.
+ */
+void nvmp_dma_unmap(struct nvmp_dma_dev *dd, struct request *rq,
+		    struct nvmp_dma_map *map, nvmp_dma_addr_fn addr_fn,
+		    void *cookie)
+{
+	u64 t0 = ktime_get_ns();
+
+	switch (map->path) {
+	case NVMP_DMA_IOVA:
+		if (map->mapped)
+			dma_iova_destroy(dd->dev, &map->iova, map->mapped,
+					 rq_dma_dir(rq),
+					 map->p2p == PCI_P2PDMA_MAP_THRU_HOST_BRIDGE ?
+					 DMA_ATTR_MMIO : 0);
+		break;
+	case NVMP_DMA_SG:
+		nvmp_sg_unmap(dd, rq, map);
+		break;
+	case NVMP_DMA_UPSTREAM:
+		nvmp_up_unmap(dd, rq, map);
+		break;
+	default:
+		if (nvmp_dma_unmap_needs_addrs(map) &&
+		    map->p2p != PCI_P2PDMA_MAP_BUS_ADDR)
+			nvmp_seg_unmap(dd, rq, map, addr_fn, cookie);
+		break;
+	}
+	map->mapped = 0;
+	nvmp_stats_unmapped(dd, map, ktime_get_ns() - t0);
+}

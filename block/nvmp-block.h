@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Private to block/: the physical walk, the per-path helpers and the
+ * statistics.  The driver sees only include/nvme-phys/dma.h.
+ */
+#ifndef NVMP_BLOCK_H
+#define NVMP_BLOCK_H
+
+#include <linux/blkdev.h>
+#include <linux/memremap.h>
+#include <nvme-phys/dma.h>
+
+/* One physical segment, as the walk yields it. */
+struct nvmp_phys_seg {
+	phys_addr_t paddr;
+	u32 len;
+	u16 pieces;		/* bio_vec pieces merged into it */
+	bool p2p;		/* peer-to-peer memory */
+};
+
+/* Bytes a request moves: its special payload, or its data. */
+static inline u32 nvmp_rq_len(struct request *rq)
+{
+	if (rq->rq_flags & RQF_SPECIAL_PAYLOAD)
+		return rq->special_vec.bv_len;
+	return blk_rq_bytes(rq);
+}
+
+void nvmp_walk_init(struct nvmp_phys_walk *walk, struct request *rq);
+bool nvmp_walk_next(struct nvmp_phys_walk *walk, const struct queue_limits *lim,
+		    struct nvmp_phys_seg *seg);
+
+static inline bool nvmp_bvec_is_p2p(const struct queue_limits *lim,
+				    const struct bio_vec *bv)
+{
+	return (lim->features & BLK_FEAT_PCI_P2PDMA) &&
+	       is_pci_p2pdma_page(bv->bv_page);
+}
+
+/* Peer-to-peer classification from the address (dma-p2p.c). */
+enum pci_p2pdma_map_type nvmp_p2p_classify(struct nvmp_dma_dev *dd,
+					   struct nvmp_dma_iter *iter,
+					   phys_addr_t paddr, u32 len);
+
+/* The page baseline (dma-page.c). */
+dma_addr_t nvmp_page_map(struct device *dev, phys_addr_t paddr, u32 len,
+			 enum dma_data_direction dir, unsigned long attrs);
+void nvmp_page_unmap(struct device *dev, dma_addr_t addr, u32 len,
+		     enum dma_data_direction dir, unsigned long attrs);
+
+/* The scatterlist baseline (dma-sg.c). */
+int nvmp_sg_init(struct nvmp_dma_dev *dd);
+bool nvmp_sg_start(struct nvmp_dma_dev *dd, struct request *rq,
+		   struct nvmp_dma_map *map, struct nvmp_dma_iter *iter);
+bool nvmp_sg_next(struct nvmp_dma_iter *iter);
+void nvmp_sg_unmap(struct nvmp_dma_dev *dd, struct request *rq,
+		   struct nvmp_dma_map *map);
+
+/* The kernel's own iterator (dma-upstream.c). */
+int nvmp_up_init(struct nvmp_dma_dev *dd);
+bool nvmp_up_start(struct nvmp_dma_dev *dd, struct request *rq,
+		   struct nvmp_dma_map *map, struct nvmp_dma_iter *iter);
+bool nvmp_up_next(struct nvmp_dma_dev *dd, struct request *rq,
+		  struct nvmp_dma_map *map, struct nvmp_dma_iter *iter);
+void nvmp_up_unmap(struct nvmp_dma_dev *dd, struct request *rq,
+		   struct nvmp_dma_map *map);
+
+/* A segment record of the upstream path. */
+struct nvmp_dma_vec {
+	dma_addr_t addr;
+	u32 len;
+};
+
+/* Statistics (dma-stats.c). */
+#define NVMP_HIST_BUCKETS 32
+
+struct nvmp_path_stats {
+	u64 requests;
+	u64 segs_in;
+	u64 segs_out;
+	u64 bytes;
+	u64 iova_batched;
+	u64 iova_fallback;
+	u64 errors;
+	u64 map_ns;
+	u64 unmap_ns;
+	u64 unmaps;
+	u64 map_hist[NVMP_HIST_BUCKETS];
+	u64 unmap_hist[NVMP_HIST_BUCKETS];
+};
+
+struct nvmp_dma_stats {
+	struct nvmp_path_stats path[NVMP_DMA_NR_PATHS];
+};
+
+int nvmp_stats_init(struct nvmp_dma_dev *dd);
+void nvmp_stats_exit(struct nvmp_dma_dev *dd);
+void nvmp_stats_mapped(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map);
+void nvmp_stats_unmapped(struct nvmp_dma_dev *dd,
+			 const struct nvmp_dma_map *map, u64 ns);
+void nvmp_stats_error(struct nvmp_dma_dev *dd, const struct nvmp_dma_map *map);
+void nvmp_stats_fallback(struct nvmp_dma_dev *dd,
+			 const struct nvmp_dma_map *map);
+
+#endif /* NVMP_BLOCK_H */

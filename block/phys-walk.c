@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Walk a request's data as physical segments.
+ *
+ * A segment is the longest run of physically contiguous bytes that the queue
+ * limits allow as one DMA segment: at most max_segment_size long and inside
+ * one seg_boundary_mask window.  Consecutive bio_vecs, inside a bio or across
+ * bios, merge when the second starts where the first ends.  The virt boundary
+ * needs no check here: the block layer never builds a request with a gap
+ * that breaks it, and merging only joins ranges without gaps.
+ *
+ * The walk is a pure function of the request and its limits, so walking
+ * again yields the same segments: unmapping relies on that.
+ */
+#include "nvmp-block.h"
+
+void nvmp_walk_init(struct nvmp_phys_walk *walk, struct request *rq)
+{
+	walk->special = NULL;
+	if (rq->rq_flags & RQF_SPECIAL_PAYLOAD)
+		walk->special = &rq->special_vec;
+	walk->bio = rq->bio;
+	walk->done = !blk_rq_nr_phys_segments(rq);
+	if (walk->special) {
+		walk->iter.bi_size = rq->special_vec.bv_len;
+		walk->iter.bi_idx = 0;
+		walk->iter.bi_bvec_done = 0;
+		walk->iter.bi_sector = 0;
+	} else if (walk->bio) {
+		walk->iter = walk->bio->bi_iter;
+	} else {
+		walk->done = true;
+	}
+}
+
+/* The current bio_vec piece, or false at the end of the request. */
+static bool nvmp_walk_peek(struct nvmp_phys_walk *walk, struct bio_vec *bv)
+{
+	if (walk->done)
+		return false;
+	if (walk->special) {
+		if (!walk->iter.bi_size) {
+			walk->done = true;
+			return false;
+		}
+		*bv = *walk->special;
+		bv->bv_offset += walk->iter.bi_bvec_done;
+		bv->bv_len -= walk->iter.bi_bvec_done;
+		return true;
+	}
+	while (!walk->iter.bi_size) {
+		walk->bio = walk->bio->bi_next;
+		if (!walk->bio) {
+			walk->done = true;
+			return false;
+		}
+		walk->iter = walk->bio->bi_iter;
+	}
+	*bv = mp_bvec_iter_bvec(walk->bio->bi_io_vec, walk->iter);
+	return true;
+}
+
+static void nvmp_walk_advance(struct nvmp_phys_walk *walk, unsigned int len)
+{
+	if (walk->special) {
+		walk->iter.bi_bvec_done += len;
+		walk->iter.bi_size -= len;
+		return;
+	}
+	bvec_iter_advance(walk->bio->bi_io_vec, &walk->iter, len);
+}
+
+/*
+ * How many more bytes a segment that starts at @start and already holds
+ * @used bytes can take: max_segment_size and the boundary window both cap it.
+ */
+static u32 nvmp_seg_room(const struct queue_limits *lim, phys_addr_t start,
+			 u32 used)
+{
+	u32 room = lim->max_segment_size - used;
+	u64 last = (u64)start | lim->seg_boundary_mask;
+	u64 left = last - ((u64)start + used);
+
+	if (left < room)
+		room = left + 1;
+	return room;
+}
+
+bool nvmp_walk_next(struct nvmp_phys_walk *walk, const struct queue_limits *lim,
+		    struct nvmp_phys_seg *seg)
+{
+	struct bio_vec bv;
+	phys_addr_t start, paddr;
+	u32 len = 0, take, room;
+
+	seg->pieces = 0;
+	seg->p2p = false;
+	if (!nvmp_walk_peek(walk, &bv))
+		return false;
+
+	start = bvec_phys(&bv);
+	do {
+		paddr = bvec_phys(&bv);
+		if (len && paddr != start + len)
+			break;
+		/*
+		 * Peer-to-peer memory is recognised from the bio_vec the walk
+		 * already holds (a page flag); dma-p2p.c finds its provider from
+		 * the address.  A run never mixes host and device memory.
+		 */
+		if (nvmp_bvec_is_p2p(lim, &bv) != seg->p2p) {
+			if (len)
+				break;
+			seg->p2p = true;
+		}
+		room = nvmp_seg_room(lim, start, len);
+		if (!room)
+			break;
+		take = min(bv.bv_len, room);
+		len += take;
+		seg->pieces++;
+		nvmp_walk_advance(walk, take);
+		if (take < bv.bv_len)
+			break;
+	} while (nvmp_walk_peek(walk, &bv));
+
+	seg->paddr = start;
+	seg->len = len;
+	return true;
+}

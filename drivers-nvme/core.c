@@ -1,0 +1,1022 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * nvme-phys: an NVMe PCI driver whose data path maps physical segments
+ * straight to bus addresses (see block/ and include/nvme-phys/dma.h).
+ *
+ * This file is the controller's life cycle: probe, enable, Identify, queue
+ * set-up, namespaces and their disks, reset, removal and shutdown, plus the
+ * sysfs and debugfs knobs.  The I/O path is in io.c.
+ */
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/idr.h>
+#include <linux/interrupt.h>
+#include <linux/io-64-nonatomic-lo-hi.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include "nvmp.h"
+
+#define NVMP_NAME "nvme-phys"
+
+static DEFINE_IDA(nvmp_ida);
+static struct dentry *nvmp_debugfs_root;
+
+static int first_instance = CONFIG_NVME_PHYS_FIRST_INSTANCE;
+module_param(first_instance, int, 0444);
+MODULE_PARM_DESC(first_instance,
+		 "Controllers are nvme<N> with N counting from this (1..1000000, default "
+		 __stringify(CONFIG_NVME_PHYS_FIRST_INSTANCE) ")");
+
+static unsigned int io_queue_depth = 1024;
+module_param(io_queue_depth, uint, 0444);
+MODULE_PARM_DESC(io_queue_depth, "I/O queue depth (2..4096)");
+
+static unsigned int poll_queues;
+module_param(poll_queues, uint, 0444);
+MODULE_PARM_DESC(poll_queues, "Queues for polled I/O (0..64)");
+
+static unsigned int admin_timeout = 60;
+module_param(admin_timeout, uint, 0644);
+MODULE_PARM_DESC(admin_timeout, "Admin command timeout in seconds (1..3600)");
+
+module_param_named(io_timeout, nvmp_io_timeout, uint, 0444);
+MODULE_PARM_DESC(io_timeout, "I/O timeout in seconds (1..3600)");
+
+static int default_path = NVMP_DMA_AUTO;
+
+static int nvmp_path_param_set(const char *val, const struct kernel_param *kp)
+{
+	int path = nvmp_dma_path_parse(val);
+
+	if (path < 0) {
+		pr_err(NVMP_NAME ": dma_path: unknown path '%s' (auto, phys, iova, page, sg, upstream)\n",
+		       val);
+		return -EINVAL;
+	}
+	*(int *)kp->arg = path;
+	return 0;
+}
+
+static int nvmp_path_param_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", nvmp_dma_path_name(*(int *)kp->arg));
+}
+
+static const struct kernel_param_ops nvmp_path_param_ops = {
+	.set = nvmp_path_param_set,
+	.get = nvmp_path_param_get,
+};
+
+module_param_cb(dma_path, &nvmp_path_param_ops, &default_path, 0644);
+MODULE_PARM_DESC(dma_path,
+		 "Mapping path of new controllers: auto, phys, iova, page, sg or upstream");
+
+/* --- state ------------------------------------------------------------------ */
+
+bool nvmp_change_state(struct nvmp_ctrl *ctrl, enum nvmp_state new)
+{
+	enum nvmp_state old;
+	bool ok = false;
+
+	spin_lock_irq(&ctrl->state_lock);
+	old = ctrl->state;
+	switch (new) {
+	case NVMP_LIVE:
+		ok = old == NVMP_NEW || old == NVMP_RESETTING;
+		break;
+	case NVMP_RESETTING:
+		ok = old == NVMP_LIVE || old == NVMP_NEW;
+		break;
+	case NVMP_DELETING:
+		ok = old != NVMP_DELETING;
+		break;
+	case NVMP_DEAD:
+		ok = true;
+		break;
+	default:
+		break;
+	}
+	if (ok)
+		WRITE_ONCE(ctrl->state, new);
+	spin_unlock_irq(&ctrl->state_lock);
+	return ok;
+}
+
+void nvmp_schedule_reset(struct nvmp_ctrl *ctrl)
+{
+	if (nvmp_change_state(ctrl, NVMP_RESETTING))
+		queue_work(system_unbound_wq, &ctrl->reset_work);
+}
+
+/* --- controller registers ---------------------------------------------------- */
+
+static int nvmp_wait_csts(struct nvmp_ctrl *ctrl, u32 mask, u32 val,
+			  unsigned int timeout_ms, const char *what)
+{
+	unsigned long deadline = jiffies + msecs_to_jiffies(timeout_ms);
+	u32 csts;
+
+	while ((csts = readl(ctrl->bar + NVME_REG_CSTS)) != ~0U) {
+		if ((csts & mask) == val)
+			return 0;
+		if (time_after(jiffies, deadline)) {
+			dev_err(ctrl->dev, "controller not %s after %u ms (CSTS 0x%x)\n",
+				what, timeout_ms, csts);
+			return -ENODEV;
+		}
+		usleep_range(1000, 2000);
+		if (fatal_signal_pending(current))
+			return -EINTR;
+	}
+	dev_err(ctrl->dev, "controller gone (CSTS reads all ones)\n");
+	return -ENODEV;
+}
+
+static unsigned int nvmp_cap_timeout_ms(struct nvmp_ctrl *ctrl)
+{
+	return (NVME_CAP_TIMEOUT(ctrl->cap) + 1) * 500;
+}
+
+static int nvmp_disable_hw(struct nvmp_ctrl *ctrl, bool shutdown)
+{
+	if (nvmp_ctrl_dead_regs(ctrl) || !pci_device_is_present(ctrl->pdev))
+		return -ENODEV;
+	if (shutdown) {
+		ctrl->ctrl_config &= ~NVME_CC_SHN_MASK;
+		ctrl->ctrl_config |= NVME_CC_SHN_NORMAL;
+		writel(ctrl->ctrl_config, ctrl->bar + NVME_REG_CC);
+		return nvmp_wait_csts(ctrl, NVME_CSTS_SHST_MASK,
+				      NVME_CSTS_SHST_CMPLT,
+				      max(nvmp_cap_timeout_ms(ctrl), 5000U),
+				      "shut down");
+	}
+	ctrl->ctrl_config &= ~(NVME_CC_SHN_MASK | NVME_CC_ENABLE);
+	writel(ctrl->ctrl_config, ctrl->bar + NVME_REG_CC);
+	return nvmp_wait_csts(ctrl, NVME_CSTS_RDY, 0, nvmp_cap_timeout_ms(ctrl),
+			      "disabled");
+}
+
+static int nvmp_enable_hw(struct nvmp_ctrl *ctrl)
+{
+	struct nvmp_queue *aq = &ctrl->queues[0];
+	u32 aqa = aq->q_depth - 1;
+
+	writel(aqa | (aqa << 16), ctrl->bar + NVME_REG_AQA);
+	lo_hi_writeq(aq->sq_dma, ctrl->bar + NVME_REG_ASQ);
+	lo_hi_writeq(aq->cq_dma, ctrl->bar + NVME_REG_ACQ);
+	ctrl->ctrl_config = NVME_CC_CSS_NVM |
+			    (NVMP_PAGE_SHIFT - 12) << NVME_CC_MPS_SHIFT |
+			    NVME_CC_AMS_RR | NVME_CC_SHN_NONE |
+			    NVME_CC_IOSQES | NVME_CC_IOCQES;
+	writel(ctrl->ctrl_config, ctrl->bar + NVME_REG_CC);
+	ctrl->ctrl_config |= NVME_CC_ENABLE;
+	writel(ctrl->ctrl_config, ctrl->bar + NVME_REG_CC);
+	return nvmp_wait_csts(ctrl, NVME_CSTS_RDY, NVME_CSTS_RDY,
+			      nvmp_cap_timeout_ms(ctrl), "ready");
+}
+
+/* --- quiesce, cancel, disable --------------------------------------------------- */
+
+static void nvmp_quiesce(struct nvmp_ctrl *ctrl)
+{
+	if (ctrl->io_set_ready)
+		blk_mq_quiesce_tagset(&ctrl->io_set);
+	if (ctrl->admin_q)
+		blk_mq_quiesce_queue(ctrl->admin_q);
+}
+
+static void nvmp_unquiesce_io(struct nvmp_ctrl *ctrl)
+{
+	if (ctrl->io_set_ready)
+		blk_mq_unquiesce_tagset(&ctrl->io_set);
+}
+
+/*
+ * Stop the controller and end everything in flight: requeued when @dead is
+ * false (a reset follows), failed when it is true.
+ */
+static void nvmp_disable(struct nvmp_ctrl *ctrl, bool shutdown, bool dead)
+{
+	unsigned int i;
+
+	for (i = 0; i < ctrl->nr_queues; i++)
+		WRITE_ONCE(ctrl->queues[i].live, false);
+	nvmp_quiesce(ctrl);
+	nvmp_disable_hw(ctrl, shutdown);
+	for (i = 0; i < ctrl->nr_queues; i++)
+		if (ctrl->queues[i].vector >= 0)
+			synchronize_irq(pci_irq_vector(ctrl->pdev,
+						       ctrl->queues[i].vector));
+	nvmp_reap_all(ctrl);
+	if (ctrl->io_set_ready) {
+		blk_mq_tagset_busy_iter(&ctrl->io_set, nvmp_cancel_rq,
+					dead ? ctrl : NULL);
+		blk_mq_tagset_wait_completed_request(&ctrl->io_set);
+	}
+	if (ctrl->admin_q) {
+		blk_mq_tagset_busy_iter(&ctrl->admin_set, nvmp_cancel_rq, ctrl);
+		blk_mq_tagset_wait_completed_request(&ctrl->admin_set);
+	}
+}
+
+/* --- bring-up --------------------------------------------------------------------- */
+
+static void nvmp_copy_id(char *dst, const char *src, size_t len)
+{
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+	strim(dst);
+}
+
+static int nvmp_identify_ctrl(struct nvmp_ctrl *ctrl)
+{
+	struct nvme_command c = {};
+	struct nvme_id_ctrl *id;
+	u32 max_bytes;
+	int ret;
+
+	id = kzalloc(sizeof(*id), GFP_KERNEL);
+	if (!id)
+		return -ENOMEM;
+	c.identify.opcode = nvme_admin_identify;
+	c.identify.cns = NVME_ID_CNS_CTRL;
+	ret = nvmp_admin_sync(ctrl, &c, id, sizeof(*id), NULL);
+	if (ret) {
+		dev_err(ctrl->dev, "Identify Controller failed: %d\n", ret);
+		kfree(id);
+		return ret < 0 ? ret : -EIO;
+	}
+	nvmp_copy_id(ctrl->serial, id->sn, sizeof(id->sn));
+	nvmp_copy_id(ctrl->model, id->mn, sizeof(id->mn));
+	nvmp_copy_id(ctrl->fw_rev, id->fr, sizeof(id->fr));
+	ctrl->oncs = le16_to_cpu(id->oncs);
+	ctrl->vwc = id->vwc;
+	ctrl->sgls = le32_to_cpu(id->sgls);
+	ctrl->nn = le32_to_cpu(id->nn);
+	max_bytes = NVMP_MAX_KB * 1024;
+	if (id->mdts)
+		max_bytes = min_t(u64, max_bytes,
+				  (u64)NVMP_PAGE << (id->mdts + NVME_CAP_MPSMIN(ctrl->cap)));
+	ctrl->max_hw_sectors = max_bytes >> SECTOR_SHIFT;
+	kfree(id);
+	return 0;
+}
+
+static int nvmp_set_queue_count(struct nvmp_ctrl *ctrl, unsigned int *count)
+{
+	struct nvme_command c = {};
+	u32 q = (*count - 1) | ((*count - 1) << 16);
+	u32 result;
+	int ret;
+
+	c.features.opcode = nvme_admin_set_features;
+	c.features.fid = cpu_to_le32(NVME_FEAT_NUM_QUEUES);
+	c.features.dword11 = cpu_to_le32(q);
+	ret = nvmp_admin_sync(ctrl, &c, NULL, 0, &result);
+	if (ret)
+		return ret < 0 ? ret : -EIO;
+	*count = min(*count, min(result & 0xffff, result >> 16) + 1);
+	return 0;
+}
+
+static int nvmp_admin_init(struct nvmp_ctrl *ctrl)
+{
+	struct blk_mq_tag_set *set = &ctrl->admin_set;
+	struct queue_limits lim = {
+		.max_hw_sectors = NVMP_PAGE * 16 >> SECTOR_SHIFT,
+		.max_segments = NVMP_MAX_SEGS,
+		.virt_boundary_mask = NVMP_PAGE - 1,
+		.dma_alignment = 3,
+	};
+	int ret;
+
+	ret = nvmp_alloc_queue(ctrl, 0, NVMP_AQ_DEPTH);
+	if (ret)
+		return ret;
+	set->ops = &nvmp_admin_ops;
+	set->nr_hw_queues = 1;
+	set->queue_depth = NVMP_AQ_DEPTH - 1;
+	set->timeout = admin_timeout * HZ;
+	set->numa_node = dev_to_node(ctrl->dev);
+	set->cmd_size = sizeof(struct nvmp_iod);
+	set->driver_data = ctrl;
+	ret = blk_mq_alloc_tag_set(set);
+	if (ret)
+		return ret;
+	ctrl->admin_q = blk_mq_alloc_queue(set, &lim, NULL);
+	if (IS_ERR(ctrl->admin_q)) {
+		ret = PTR_ERR(ctrl->admin_q);
+		ctrl->admin_q = NULL;
+		blk_mq_free_tag_set(set);
+		return ret;
+	}
+	return 0;
+}
+
+static int nvmp_alloc_vectors(struct nvmp_ctrl *ctrl, unsigned int io)
+{
+	struct irq_affinity affd = { .pre_vectors = 1 };
+	int n;
+
+	n = pci_alloc_irq_vectors_affinity(ctrl->pdev, 1, io + 1,
+					   PCI_IRQ_ALL_TYPES | PCI_IRQ_AFFINITY,
+					   io ? &affd : NULL);
+	if (n < 0)
+		return n;
+	ctrl->nr_vecs = n;
+	return 0;
+}
+
+/* First bring-up: the admin queue alone, on one interrupt vector. */
+static int nvmp_setup_admin(struct nvmp_ctrl *ctrl)
+{
+	int ret;
+
+	ret = nvmp_disable_hw(ctrl, false);
+	if (ret)
+		return ret;
+	ret = nvmp_admin_init(ctrl);
+	if (ret)
+		return ret;
+	ret = nvmp_alloc_vectors(ctrl, 0);
+	if (ret)
+		return ret;
+	ret = nvmp_request_irqs(ctrl);
+	if (ret)
+		return ret;
+	ret = nvmp_enable_hw(ctrl);
+	if (ret)
+		return ret;
+	WRITE_ONCE(ctrl->queues[0].live, true);
+	return nvmp_identify_ctrl(ctrl);
+}
+
+/* First bring-up: as many I/O queues as CPUs and the controller allow. */
+static int nvmp_setup_io(struct nvmp_ctrl *ctrl)
+{
+	unsigned int want = num_online_cpus() + poll_queues;
+	unsigned int granted = want, i;
+	int ret;
+
+	ret = nvmp_set_queue_count(ctrl, &granted);
+	if (ret)
+		return ret;
+	ctrl->nr_poll = min(poll_queues, granted > 1 ? granted - 1 : 0);
+	ctrl->nr_io = granted - ctrl->nr_poll;
+
+	/* Now the real vector count: admin plus one per interrupt queue. */
+	nvmp_free_irqs(ctrl);
+	pci_free_irq_vectors(ctrl->pdev);
+	ret = nvmp_alloc_vectors(ctrl, ctrl->nr_io);
+	if (ret)
+		return ret;
+	if (ctrl->nr_vecs > 1)
+		ctrl->nr_io = min_t(unsigned int, ctrl->nr_io, ctrl->nr_vecs - 1);
+	else
+		ctrl->nr_io = 1;
+
+	for (i = 1; i <= ctrl->nr_io + ctrl->nr_poll; i++) {
+		ret = nvmp_alloc_queue(ctrl, i, ctrl->q_depth);
+		if (ret)
+			return ret;
+		ctrl->queues[i].polled = i > ctrl->nr_io;
+	}
+	ret = nvmp_request_irqs(ctrl);
+	if (ret)
+		return ret;
+	ret = nvmp_create_io_queues(ctrl);
+	if (ret)
+		return ret;
+
+	ctrl->io_set.ops = &nvmp_io_ops;
+	ctrl->io_set.nr_hw_queues = ctrl->nr_io + ctrl->nr_poll;
+	ctrl->io_set.nr_maps = ctrl->nr_poll ? HCTX_MAX_TYPES : 2;
+	ctrl->io_set.queue_depth = ctrl->q_depth - 1;
+	ctrl->io_set.timeout = nvmp_io_timeout * HZ;
+	ctrl->io_set.numa_node = dev_to_node(ctrl->dev);
+	ctrl->io_set.cmd_size = sizeof(struct nvmp_iod);
+	ctrl->io_set.driver_data = ctrl;
+	ret = blk_mq_alloc_tag_set(&ctrl->io_set);
+	if (ret)
+		return ret;
+	ctrl->io_set_ready = true;
+	return 0;
+}
+
+/* Bring a controller back after nvmp_disable(): same queues, same vectors. */
+static int nvmp_restart(struct nvmp_ctrl *ctrl)
+{
+	unsigned int granted = ctrl->nr_io + ctrl->nr_poll;
+	int ret;
+
+	nvmp_init_queue(&ctrl->queues[0]);
+	ret = nvmp_enable_hw(ctrl);
+	if (ret)
+		return ret;
+	WRITE_ONCE(ctrl->queues[0].live, true);
+	blk_mq_unquiesce_queue(ctrl->admin_q);
+	ret = nvmp_identify_ctrl(ctrl);
+	if (ret)
+		return ret;
+	ret = nvmp_set_queue_count(ctrl, &granted);
+	if (ret)
+		return ret;
+	if (granted < ctrl->nr_io + ctrl->nr_poll) {
+		dev_err(ctrl->dev, "controller now grants %u I/O queues, had %u\n",
+			granted, ctrl->nr_io + ctrl->nr_poll);
+		return -EIO;
+	}
+	return nvmp_create_io_queues(ctrl);
+}
+
+/* --- namespaces ---------------------------------------------------------------------- */
+
+static const struct block_device_operations nvmp_bdev_ops = {
+	.owner = THIS_MODULE,
+};
+
+static struct nvmp_ns *nvmp_find_ns(struct nvmp_ctrl *ctrl, u32 nsid)
+{
+	struct nvmp_ns *ns;
+
+	list_for_each_entry(ns, &ctrl->namespaces, list)
+		if (ns->nsid == nsid)
+			return ns;
+	return NULL;
+}
+
+static int nvmp_identify_ns(struct nvmp_ctrl *ctrl, u32 nsid,
+			    struct nvme_id_ns *id)
+{
+	struct nvme_command c = {};
+
+	c.identify.opcode = nvme_admin_identify;
+	c.identify.nsid = cpu_to_le32(nsid);
+	c.identify.cns = NVME_ID_CNS_NS;
+	return nvmp_admin_sync(ctrl, &c, id, sizeof(*id), NULL);
+}
+
+static void nvmp_alloc_ns(struct nvmp_ctrl *ctrl, u32 nsid)
+{
+	struct queue_limits lim = {};
+	struct nvme_id_ns *id;
+	struct gendisk *disk;
+	struct nvmp_ns *ns;
+	u8 lbaf;
+	int ret;
+
+	id = kzalloc(sizeof(*id), GFP_KERNEL);
+	if (!id)
+		return;
+	ret = nvmp_identify_ns(ctrl, nsid, id);
+	if (ret || !id->ncap)
+		goto out_id;
+	lbaf = nvme_lbaf_index(id->flbas);
+	if (id->lbaf[lbaf].ms) {
+		dev_warn(ctrl->dev, "namespace %u has metadata, not supported yet: skipped\n",
+			 nsid);
+		goto out_id;
+	}
+	if (id->lbaf[lbaf].ds < SECTOR_SHIFT || id->lbaf[lbaf].ds > PAGE_SHIFT) {
+		dev_warn(ctrl->dev, "namespace %u: block size 2^%u not supported: skipped\n",
+			 nsid, id->lbaf[lbaf].ds);
+		goto out_id;
+	}
+
+	ns = kzalloc(sizeof(*ns), GFP_KERNEL);
+	if (!ns)
+		goto out_id;
+	ns->ctrl = ctrl;
+	ns->nsid = nsid;
+	ns->lba_shift = id->lbaf[lbaf].ds;
+	ns->ro = id->nsattr & NVME_NS_ATTR_RO;
+
+	lim.logical_block_size = 1U << ns->lba_shift;
+	lim.physical_block_size = lim.logical_block_size;
+	lim.io_min = lim.logical_block_size;
+	lim.max_hw_sectors = ctrl->max_hw_sectors;
+	lim.max_segments = NVMP_MAX_SEGS;
+	lim.virt_boundary_mask = NVMP_PAGE - 1;
+	lim.dma_alignment = 3;
+	if (ctrl->vwc & NVME_CTRL_VWC_PRESENT)
+		lim.features |= BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA;
+	if (ctrl->oncs & NVME_CTRL_ONCS_DSM) {
+		lim.max_hw_discard_sectors = UINT_MAX;
+		lim.max_discard_segments = NVMP_MAX_DSM;
+		lim.discard_granularity = lim.logical_block_size;
+	}
+	if (ctrl->oncs & NVME_CTRL_ONCS_WRITE_ZEROES)
+		lim.max_write_zeroes_sectors = min_t(u32, ctrl->max_hw_sectors,
+						     0x10000U << (ns->lba_shift - SECTOR_SHIFT));
+
+	disk = blk_mq_alloc_disk(&ctrl->io_set, &lim, ns);
+	if (IS_ERR(disk))
+		goto out_ns;
+	disk->fops = &nvmp_bdev_ops;
+	disk->private_data = ns;
+	snprintf(disk->disk_name, DISK_NAME_LEN, "nvme%dn%u", ctrl->instance,
+		 nsid);
+	set_capacity(disk, le64_to_cpu(id->nsze) << (ns->lba_shift - SECTOR_SHIFT));
+	set_disk_ro(disk, ns->ro);
+	ns->disk = disk;
+	ret = add_disk(disk);
+	if (ret) {
+		put_disk(disk);
+		goto out_ns;
+	}
+	list_add_tail(&ns->list, &ctrl->namespaces);
+	kfree(id);
+	return;
+out_ns:
+	kfree(ns);
+out_id:
+	kfree(id);
+}
+
+static void nvmp_remove_ns(struct nvmp_ns *ns)
+{
+	list_del(&ns->list);
+	del_gendisk(ns->disk);
+	put_disk(ns->disk);
+	kfree(ns);
+}
+
+/* Add namespaces that appeared, remove those that went away. */
+static int nvmp_scan(struct nvmp_ctrl *ctrl)
+{
+	struct nvmp_ns *ns, *next;
+	struct nvme_command c = {};
+	__le32 *list;
+	unsigned int i;
+	int ret;
+
+	list = kzalloc(NVME_IDENTIFY_DATA_SIZE, GFP_KERNEL);
+	if (!list)
+		return -ENOMEM;
+	c.identify.opcode = nvme_admin_identify;
+	c.identify.cns = NVME_ID_CNS_NS_ACTIVE_LIST;
+	ret = nvmp_admin_sync(ctrl, &c, list, NVME_IDENTIFY_DATA_SIZE, NULL);
+	if (ret) {
+		kfree(list);
+		return ret < 0 ? ret : -EIO;
+	}
+	mutex_lock(&ctrl->ns_lock);
+	list_for_each_entry_safe(ns, next, &ctrl->namespaces, list) {
+		for (i = 0; i < NVME_IDENTIFY_DATA_SIZE / 4 && list[i]; i++)
+			if (le32_to_cpu(list[i]) == ns->nsid)
+				break;
+		if (i == NVME_IDENTIFY_DATA_SIZE / 4 || !list[i])
+			nvmp_remove_ns(ns);
+	}
+	for (i = 0; i < NVME_IDENTIFY_DATA_SIZE / 4 && list[i]; i++) {
+		u32 nsid = le32_to_cpu(list[i]);
+
+		if (!nvmp_find_ns(ctrl, nsid))
+			nvmp_alloc_ns(ctrl, nsid);
+	}
+	mutex_unlock(&ctrl->ns_lock);
+	kfree(list);
+	return 0;
+}
+
+static void nvmp_remove_namespaces(struct nvmp_ctrl *ctrl)
+{
+	struct nvmp_ns *ns, *next;
+
+	mutex_lock(&ctrl->ns_lock);
+	list_for_each_entry_safe(ns, next, &ctrl->namespaces, list)
+		nvmp_remove_ns(ns);
+	mutex_unlock(&ctrl->ns_lock);
+}
+
+static void nvmp_mark_disks_dead(struct nvmp_ctrl *ctrl)
+{
+	struct nvmp_ns *ns;
+
+	mutex_lock(&ctrl->ns_lock);
+	list_for_each_entry(ns, &ctrl->namespaces, list)
+		blk_mark_disk_dead(ns->disk);
+	mutex_unlock(&ctrl->ns_lock);
+}
+
+/* --- reset ------------------------------------------------------------------------------ */
+
+static void nvmp_kill(struct nvmp_ctrl *ctrl)
+{
+	nvmp_change_state(ctrl, NVMP_DEAD);
+	nvmp_disable(ctrl, false, true);
+	/* Let whatever waits in the queues come out with errors. */
+	if (ctrl->admin_q)
+		blk_mq_unquiesce_queue(ctrl->admin_q);
+	nvmp_unquiesce_io(ctrl);
+}
+
+static void nvmp_reset_work(struct work_struct *work)
+{
+	struct nvmp_ctrl *ctrl = container_of(work, struct nvmp_ctrl, reset_work);
+	int ret;
+
+	if (READ_ONCE(ctrl->state) != NVMP_RESETTING)
+		return;
+	dev_info(ctrl->dev, "resetting controller\n");
+	nvmp_disable(ctrl, false, false);
+	ret = nvmp_restart(ctrl);
+	if (ret) {
+		dev_err(ctrl->dev, "reset failed (%d): removing the controller's disks\n",
+			ret);
+		nvmp_kill(ctrl);
+		nvmp_mark_disks_dead(ctrl);
+		return;
+	}
+	if (!nvmp_change_state(ctrl, NVMP_LIVE)) {
+		/* Removal started meanwhile: it finishes the job. */
+		nvmp_kill(ctrl);
+		return;
+	}
+	nvmp_unquiesce_io(ctrl);
+	dev_info(ctrl->dev, "reset done\n");
+}
+
+/* --- sysfs ------------------------------------------------------------------------------- */
+
+static struct nvmp_ctrl *nvmp_dev_ctrl(struct device *dev)
+{
+	return pci_get_drvdata(to_pci_dev(dev));
+}
+
+static ssize_t model_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%s\n", nvmp_dev_ctrl(dev)->model);
+}
+static DEVICE_ATTR_RO(model);
+
+static ssize_t serial_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%s\n", nvmp_dev_ctrl(dev)->serial);
+}
+static DEVICE_ATTR_RO(serial);
+
+static ssize_t firmware_rev_show(struct device *dev,
+				 struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", nvmp_dev_ctrl(dev)->fw_rev);
+}
+static DEVICE_ATTR_RO(firmware_rev);
+
+static ssize_t instance_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, "nvme%d\n", nvmp_dev_ctrl(dev)->instance);
+}
+static DEVICE_ATTR_RO(instance);
+
+static ssize_t state_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	static const char *const names[] = {
+		[NVMP_NEW] = "new", [NVMP_LIVE] = "live",
+		[NVMP_RESETTING] = "resetting", [NVMP_DELETING] = "deleting",
+		[NVMP_DEAD] = "dead",
+	};
+
+	return sysfs_emit(buf, "%s\n", names[READ_ONCE(nvmp_dev_ctrl(dev)->state)]);
+}
+static DEVICE_ATTR_RO(state);
+
+static ssize_t dma_path_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  nvmp_dma_path_name(READ_ONCE(nvmp_dev_ctrl(dev)->dma.path)));
+}
+
+static ssize_t dma_path_store(struct device *dev, struct device_attribute *attr,
+			      const char *buf, size_t count)
+{
+	int path = nvmp_dma_path_parse(buf);
+
+	if (path < 0)
+		return path;
+	WRITE_ONCE(nvmp_dev_ctrl(dev)->dma.path, path);
+	return count;
+}
+static DEVICE_ATTR_RW(dma_path);
+
+/* Writing "1" resets the controller and returns once it is back (or dead). */
+static ssize_t reset_controller_store(struct device *dev,
+				      struct device_attribute *attr,
+				      const char *buf, size_t count)
+{
+	struct nvmp_ctrl *ctrl = nvmp_dev_ctrl(dev);
+	bool val;
+	int ret;
+
+	ret = kstrtobool(buf, &val);
+	if (ret || !val)
+		return -EINVAL;
+	if (!nvmp_change_state(ctrl, NVMP_RESETTING))
+		return -EBUSY;
+	queue_work(system_unbound_wq, &ctrl->reset_work);
+	flush_work(&ctrl->reset_work);
+	return READ_ONCE(ctrl->state) == NVMP_LIVE ? count : -EIO;
+}
+static DEVICE_ATTR_WO(reset_controller);
+
+static ssize_t rescan_controller_store(struct device *dev,
+				       struct device_attribute *attr,
+				       const char *buf, size_t count)
+{
+	struct nvmp_ctrl *ctrl = nvmp_dev_ctrl(dev);
+	bool val;
+	int ret;
+
+	ret = kstrtobool(buf, &val);
+	if (ret || !val)
+		return -EINVAL;
+	if (READ_ONCE(ctrl->state) != NVMP_LIVE)
+		return -EBUSY;
+	ret = nvmp_scan(ctrl);
+	return ret ? ret : count;
+}
+static DEVICE_ATTR_WO(rescan_controller);
+
+static struct attribute *nvmp_attrs[] = {
+	&dev_attr_model.attr,
+	&dev_attr_serial.attr,
+	&dev_attr_firmware_rev.attr,
+	&dev_attr_instance.attr,
+	&dev_attr_state.attr,
+	&dev_attr_dma_path.attr,
+	&dev_attr_reset_controller.attr,
+	&dev_attr_rescan_controller.attr,
+	NULL,
+};
+
+static const struct attribute_group nvmp_attr_group = {
+	.name = "nvme_phys",
+	.attrs = nvmp_attrs,
+};
+
+static const struct attribute_group *nvmp_attr_groups[] = {
+	&nvmp_attr_group,
+	NULL,
+};
+
+/* --- debugfs ------------------------------------------------------------------------------- */
+
+static int nvmp_atomic_get(void *data, u64 *val)
+{
+	*val = atomic_read(data);
+	return 0;
+}
+
+static int nvmp_atomic_set(void *data, u64 val)
+{
+	if (val > INT_MAX)
+		return -EINVAL;
+	atomic_set(data, val);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(nvmp_atomic_fops, nvmp_atomic_get, nvmp_atomic_set,
+			 "%llu\n");
+
+static void nvmp_debugfs_init(struct nvmp_ctrl *ctrl)
+{
+	char name[24];
+
+	snprintf(name, sizeof(name), "nvme%d", ctrl->instance);
+	ctrl->debugfs = debugfs_create_dir(name, nvmp_debugfs_root);
+	debugfs_create_file_unsafe("drop_completions", 0600, ctrl->debugfs,
+				   &ctrl->drop_completions, &nvmp_atomic_fops);
+	debugfs_create_file_unsafe("fail_mappings", 0600, ctrl->debugfs,
+				   &ctrl->fail_mappings, &nvmp_atomic_fops);
+	nvmp_dma_stats_debugfs(&ctrl->dma, ctrl->debugfs);
+}
+
+/* --- PCI driver ------------------------------------------------------------------------------ */
+
+static void nvmp_teardown(struct nvmp_ctrl *ctrl)
+{
+	if (ctrl->io_set_ready) {
+		blk_mq_free_tag_set(&ctrl->io_set);
+		ctrl->io_set_ready = false;
+	}
+	if (ctrl->admin_q) {
+		blk_mq_destroy_queue(ctrl->admin_q);
+		blk_put_queue(ctrl->admin_q);
+		blk_mq_free_tag_set(&ctrl->admin_set);
+		ctrl->admin_q = NULL;
+	}
+	nvmp_free_irqs(ctrl);
+	pci_free_irq_vectors(ctrl->pdev);
+	nvmp_free_queues(ctrl);
+	nvmp_dma_dev_exit(&ctrl->dma);
+	dma_pool_destroy(ctrl->list_pool);
+	if (ctrl->bar)
+		iounmap(ctrl->bar);
+	pci_release_mem_regions(ctrl->pdev);
+	pci_disable_device(ctrl->pdev);
+	debugfs_remove_recursive(ctrl->debugfs);
+	ida_free(&nvmp_ida, ctrl->instance);
+	kfree(ctrl->queues);
+	kfree(ctrl);
+}
+
+static int nvmp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct nvmp_ctrl *ctrl;
+	int ret;
+
+	ctrl = kzalloc(sizeof(*ctrl), GFP_KERNEL);
+	if (!ctrl)
+		return -ENOMEM;
+	ctrl->pdev = pdev;
+	ctrl->dev = &pdev->dev;
+	ctrl->state = NVMP_NEW;
+	spin_lock_init(&ctrl->state_lock);
+	mutex_init(&ctrl->ns_lock);
+	INIT_LIST_HEAD(&ctrl->namespaces);
+	INIT_WORK(&ctrl->reset_work, nvmp_reset_work);
+	ret = ida_alloc_min(&nvmp_ida, first_instance, GFP_KERNEL);
+	if (ret < 0) {
+		kfree(ctrl);
+		return ret;
+	}
+	ctrl->instance = ret;
+	ctrl->queues = kcalloc(num_possible_cpus() + poll_queues + 1,
+			       sizeof(*ctrl->queues), GFP_KERNEL);
+	if (!ctrl->queues) {
+		ida_free(&nvmp_ida, ctrl->instance);
+		kfree(ctrl);
+		return -ENOMEM;
+	}
+	pci_set_drvdata(pdev, ctrl);
+
+	ret = pci_enable_device_mem(pdev);
+	if (ret)
+		goto out_free;
+	pci_set_master(pdev);
+	ret = dma_set_mask_and_coherent(ctrl->dev, DMA_BIT_MASK(64));
+	if (ret)
+		goto out;
+	/* PRPs need each mapping to keep its offset inside a controller page. */
+	dma_set_min_align_mask(ctrl->dev, NVMP_PAGE - 1);
+	dma_set_max_seg_size(ctrl->dev, UINT_MAX);
+	ret = pci_request_mem_regions(pdev, NVMP_NAME);
+	if (ret)
+		goto out;
+	ctrl->bar = ioremap(pci_resource_start(pdev, 0), pci_resource_len(pdev, 0));
+	if (!ctrl->bar) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (readl(ctrl->bar + NVME_REG_CSTS) == ~0U) {
+		ret = -ENODEV;
+		goto out;
+	}
+	ctrl->cap = lo_hi_readq(ctrl->bar + NVME_REG_CAP);
+	ctrl->vs = readl(ctrl->bar + NVME_REG_VS);
+	ctrl->db_stride = 1U << NVME_CAP_STRIDE(ctrl->cap);
+	ctrl->q_depth = clamp_t(u32, NVME_CAP_MQES(ctrl->cap) + 1, 2,
+				io_queue_depth);
+	dev_info(ctrl->dev,
+		 "nvme%d: CAP 0x%016llx VS 0x%08x (NVMe %u.%u.%u): MQES %llu DSTRD %llu TO %u ms\n",
+		 ctrl->instance, ctrl->cap, ctrl->vs, NVME_MAJOR(ctrl->vs),
+		 NVME_MINOR(ctrl->vs), NVME_TERTIARY(ctrl->vs),
+		 NVME_CAP_MQES(ctrl->cap), NVME_CAP_STRIDE(ctrl->cap),
+		 nvmp_cap_timeout_ms(ctrl));
+	if (NVME_CAP_MPSMIN(ctrl->cap) + 12 > NVMP_PAGE_SHIFT) {
+		dev_err(ctrl->dev, "controller page size above 4 KiB not supported\n");
+		ret = -ENODEV;
+		goto out;
+	}
+	ctrl->list_pool = dma_pool_create("nvme-phys lists", ctrl->dev,
+					  NVMP_PAGE, NVMP_PAGE, 0);
+	if (!ctrl->list_pool) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = nvmp_dma_dev_init(&ctrl->dma, ctrl->dev, NVMP_MAX_SEGS);
+	if (ret)
+		goto out;
+	ctrl->dma.path = READ_ONCE(default_path);
+
+	ret = nvmp_setup_admin(ctrl);
+	if (ret)
+		goto out_disable;
+	ret = nvmp_setup_io(ctrl);
+	if (ret)
+		goto out_disable;
+	nvmp_debugfs_init(ctrl);
+	if (!nvmp_change_state(ctrl, NVMP_LIVE)) {
+		ret = -ENODEV;
+		goto out_disable;
+	}
+	dev_info(ctrl->dev,
+		 "nvme%d: %s (fw %s), %u/%u interrupt/poll queues of depth %u, %u vectors, dma_path %s%s\n",
+		 ctrl->instance, ctrl->model, ctrl->fw_rev, ctrl->nr_io,
+		 ctrl->nr_poll, ctrl->q_depth, ctrl->nr_vecs,
+		 nvmp_dma_path_name(ctrl->dma.path),
+		 ctrl->dma.iova_capable ? ", IOVA batching available" : "");
+	nvmp_scan(ctrl);
+	return 0;
+
+out_disable:
+	nvmp_disable(ctrl, false, true);
+out:
+	nvmp_teardown(ctrl);
+	return ret;
+out_free:
+	ida_free(&nvmp_ida, ctrl->instance);
+	kfree(ctrl->queues);
+	kfree(ctrl);
+	return ret;
+}
+
+static void nvmp_remove(struct pci_dev *pdev)
+{
+	struct nvmp_ctrl *ctrl = pci_get_drvdata(pdev);
+	bool gone = !pci_device_is_present(pdev);
+
+	nvmp_change_state(ctrl, NVMP_DELETING);
+	cancel_work_sync(&ctrl->reset_work);
+	if (gone || nvmp_ctrl_dead_regs(ctrl)) {
+		/* Nothing will answer: fail what is queued before the disks go. */
+		nvmp_kill(ctrl);
+		nvmp_mark_disks_dead(ctrl);
+	} else if (READ_ONCE(ctrl->state) == NVMP_DELETING) {
+		/* A reset that was cut short may have left the queues stopped. */
+		nvmp_unquiesce_io(ctrl);
+	}
+	nvmp_remove_namespaces(ctrl);
+	nvmp_disable(ctrl, !gone, true);
+	nvmp_teardown(ctrl);
+}
+
+static void nvmp_shutdown(struct pci_dev *pdev)
+{
+	struct nvmp_ctrl *ctrl = pci_get_drvdata(pdev);
+
+	nvmp_change_state(ctrl, NVMP_DELETING);
+	cancel_work_sync(&ctrl->reset_work);
+	nvmp_disable(ctrl, true, true);
+}
+
+static const struct pci_device_id nvmp_id_table[] = {
+	{ PCI_DEVICE_CLASS(PCI_CLASS_STORAGE_EXPRESS, 0xffffff) },
+	{ 0, }
+};
+MODULE_DEVICE_TABLE(pci, nvmp_id_table);
+
+static struct pci_driver nvmp_driver = {
+	.name = NVMP_NAME,
+	.id_table = nvmp_id_table,
+	.probe = nvmp_probe,
+	.remove = nvmp_remove,
+	.shutdown = nvmp_shutdown,
+	.driver = {
+		.dev_groups = nvmp_attr_groups,
+		.probe_type = PROBE_PREFER_ASYNCHRONOUS,
+	},
+};
+
+static int nvmp_check_range(const char *name, unsigned int val,
+			    unsigned int min, unsigned int max)
+{
+	if (val >= min && val <= max)
+		return 0;
+	pr_err(NVMP_NAME ": %s=%u out of range %u..%u\n", name, val, min, max);
+	return -EINVAL;
+}
+
+static int __init nvmp_init(void)
+{
+	int ret;
+
+	ret = nvmp_check_range("first_instance", first_instance, 1, 1000000) ?:
+	      nvmp_check_range("io_queue_depth", io_queue_depth, 2, 4096) ?:
+	      nvmp_check_range("poll_queues", poll_queues, 0, 64) ?:
+	      nvmp_check_range("io_timeout", nvmp_io_timeout, 1, 3600) ?:
+	      nvmp_check_range("admin_timeout", admin_timeout, 1, 3600);
+	if (ret)
+		return ret;
+	nvmp_debugfs_root = debugfs_create_dir(NVMP_NAME, NULL);
+	ret = pci_register_driver(&nvmp_driver);
+	if (ret)
+		debugfs_remove_recursive(nvmp_debugfs_root);
+	return ret;
+}
+
+static void __exit nvmp_exit(void)
+{
+	pci_unregister_driver(&nvmp_driver);
+	debugfs_remove_recursive(nvmp_debugfs_root);
+	ida_destroy(&nvmp_ida);
+}
+
+module_init(nvmp_init);
+module_exit(nvmp_exit);
+MODULE_DESCRIPTION("NVMe PCI driver with physical-segment DMA mapping");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,160 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * nvme-phys driver internals, shared by core.c (controller life cycle) and
+ * io.c (queues and the data path).
+ */
+#ifndef NVMP_H
+#define NVMP_H
+
+#include <linux/blk-mq.h>
+#include <linux/dmapool.h>
+#include <linux/nvme.h>
+#include <linux/pci.h>
+#include <nvme-phys/dma.h>
+
+#define NVMP_PAGE_SHIFT		12
+#define NVMP_PAGE		(1U << NVMP_PAGE_SHIFT)
+#define NVMP_AQ_DEPTH		32
+#define NVMP_MAX_SEGS		128
+/* Largest transfer: 4 MiB, which needs at most 3 chained PRP list pages. */
+#define NVMP_MAX_KB		4096
+#define NVMP_MAX_LISTS		4
+#define NVMP_PRPS_PER_LIST	(NVMP_PAGE / sizeof(__le64))
+#define NVMP_SGLS_PER_LIST	(NVMP_PAGE / sizeof(struct nvme_sgl_desc))
+#define NVMP_MAX_DSM		256
+
+enum nvmp_state {
+	NVMP_NEW,
+	NVMP_LIVE,
+	NVMP_RESETTING,
+	NVMP_DELETING,
+	NVMP_DEAD,
+};
+
+struct nvmp_ctrl;
+
+struct nvmp_queue {
+	struct nvmp_ctrl *ctrl;
+	spinlock_t sq_lock;		/* sq_tail and the SQ slots */
+	spinlock_t cq_lock;		/* cq_head and cq_phase */
+	struct nvme_command *sq_cmds;
+	struct nvme_completion *cqes;
+	dma_addr_t sq_dma;
+	dma_addr_t cq_dma;
+	u32 __iomem *q_db;
+	struct blk_mq_tags *tags;
+	u16 q_depth;
+	u16 sq_tail;
+	u16 last_sq_tail;
+	u16 cq_head;
+	u16 qid;
+	u8 cq_phase;
+	bool polled;
+	bool live;
+	int vector;
+};
+
+struct nvmp_ns {
+	struct list_head list;
+	struct nvmp_ctrl *ctrl;
+	struct gendisk *disk;
+	u32 nsid;
+	u8 lba_shift;
+	bool ro;
+};
+
+struct nvmp_ctrl {
+	struct pci_dev *pdev;
+	struct device *dev;
+	void __iomem *bar;
+	u64 cap;
+	u32 vs;
+	u32 db_stride;
+	u32 ctrl_config;
+	int instance;
+	enum nvmp_state state;
+	spinlock_t state_lock;		/* state */
+
+	struct nvmp_queue *queues;
+	unsigned int nr_queues;		/* admin + I/O queues allocated */
+	unsigned int nr_io;		/* interrupt-driven I/O queues */
+	unsigned int nr_poll;		/* polled I/O queues */
+	unsigned int q_depth;
+	int nr_vecs;
+
+	struct blk_mq_tag_set admin_set;
+	struct request_queue *admin_q;
+	struct blk_mq_tag_set io_set;
+	bool io_set_ready;
+
+	struct dma_pool *list_pool;
+	struct nvmp_dma_dev dma;
+
+	struct work_struct reset_work;
+	struct mutex ns_lock;		/* namespaces */
+	struct list_head namespaces;
+
+	/* From Identify Controller. */
+	char serial[21];
+	char model[41];
+	char fw_rev[9];
+	u32 max_hw_sectors;
+	u32 sgls;
+	u16 oncs;
+	u8 vwc;
+	u32 nn;
+
+	struct dentry *debugfs;
+	atomic_t drop_completions;	/* debug: swallow the next N completions */
+	atomic_t fail_mappings;		/* debug: fail the next N mappings */
+};
+
+/* Per-request data, behind each struct request. */
+struct nvmp_iod {
+	struct nvme_command cmd;
+	struct nvmp_dma_map map;
+	bool mapped;
+	bool use_sgl;
+	bool aborted;
+	u8 nr_lists;
+	u8 retries;
+	u16 status;
+	union nvme_result result;
+	u32 nr_entries;			/* PRP entries after PRP1, or SGL descriptors */
+	void *lists[NVMP_MAX_LISTS];
+	dma_addr_t first_list;
+};
+
+static inline struct nvmp_iod *nvmp_iod(struct request *rq)
+{
+	return blk_mq_rq_to_pdu(rq);
+}
+
+static inline bool nvmp_ctrl_dead_regs(struct nvmp_ctrl *ctrl)
+{
+	u32 csts = readl(ctrl->bar + NVME_REG_CSTS);
+
+	return csts == ~0U || (csts & NVME_CSTS_CFS);
+}
+
+extern const struct blk_mq_ops nvmp_admin_ops;
+extern const struct blk_mq_ops nvmp_io_ops;
+extern unsigned int nvmp_io_timeout;
+
+/* io.c */
+int nvmp_alloc_queue(struct nvmp_ctrl *ctrl, u16 qid, u16 depth);
+void nvmp_free_queues(struct nvmp_ctrl *ctrl);
+void nvmp_init_queue(struct nvmp_queue *q);
+int nvmp_create_io_queues(struct nvmp_ctrl *ctrl);
+int nvmp_request_irqs(struct nvmp_ctrl *ctrl);
+void nvmp_free_irqs(struct nvmp_ctrl *ctrl);
+void nvmp_reap_all(struct nvmp_ctrl *ctrl);
+bool nvmp_cancel_rq(struct request *rq, void *data);
+int nvmp_admin_sync(struct nvmp_ctrl *ctrl, struct nvme_command *cmd,
+		    void *buf, unsigned int len, u32 *result);
+
+/* core.c */
+bool nvmp_change_state(struct nvmp_ctrl *ctrl, enum nvmp_state new);
+void nvmp_schedule_reset(struct nvmp_ctrl *ctrl);
+
+#endif /* NVMP_H */

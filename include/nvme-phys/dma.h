@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * nvme-phys DMA iterator: a request's physical segments mapped to bus
+ * addresses through one of several paths, one (addr, len) range at a time.
+ *
+ * The driver calls nvmp_dma_start() and then nvmp_dma_next() until either
+ * returns false, writing each range straight into its PRPs or SGL
+ * descriptors.  On completion it calls nvmp_dma_unmap(), which undoes exactly
+ * what was mapped; for the paths that keep no per-segment record the driver
+ * hands the bus addresses back from its own descriptors (see
+ * &nvmp_dma_addr_fn).
+ */
+#ifndef NVME_PHYS_DMA_H
+#define NVME_PHYS_DMA_H
+
+#include <linux/blk-mq.h>
+#include <linux/blk-mq-dma.h>
+#include <linux/dma-mapping.h>
+#include <linux/pci-p2pdma.h>
+#include <linux/scatterlist.h>
+
+/**
+ * enum nvmp_dma_path - how a request's segments become bus addresses
+ * @NVMP_DMA_AUTO: @NVMP_DMA_PHYS or @NVMP_DMA_IOVA, whichever costs less for
+ *	this request on this device
+ * @NVMP_DMA_PHYS: dma_map_phys() per physical segment
+ * @NVMP_DMA_IOVA: one IOVA range per request, dma_iova_link() per segment
+ *	and one dma_iova_sync(); @NVMP_DMA_PHYS where that is not possible
+ * @NVMP_DMA_PAGE: dma_map_page_attrs() per segment (baseline)
+ * @NVMP_DMA_SG: blk_rq_map_sg() and dma_map_sgtable() (baseline)
+ * @NVMP_DMA_UPSTREAM: the kernel's blk_rq_dma_map_iter_start/next()
+ *	(reference)
+ * @NVMP_DMA_NR_PATHS: number of paths
+ */
+enum nvmp_dma_path {
+	NVMP_DMA_AUTO,
+	NVMP_DMA_PHYS,
+	NVMP_DMA_IOVA,
+	NVMP_DMA_PAGE,
+	NVMP_DMA_SG,
+	NVMP_DMA_UPSTREAM,
+	NVMP_DMA_NR_PATHS,
+};
+
+/**
+ * struct nvmp_dma_dev - per-device state shared by all requests
+ * @dev: the device doing the DMA
+ * @path: the path new requests take (an &enum nvmp_dma_path); may change
+ *	at any time, requests in flight keep the path they started with
+ * @stats: statistics, one set per path actually used
+ * @sg_pool: scatterlists of the @NVMP_DMA_SG path
+ * @vec_pool: segment records of the @NVMP_DMA_UPSTREAM path
+ * @max_segs: most segments a request can have
+ * @iova_capable: the device sits behind an IOMMU that can batch IOVAs
+ *
+ * Merging follows the limits of the queue each request comes from.
+ */
+struct nvmp_dma_dev {
+	struct device *dev;
+	int path;
+	struct nvmp_dma_stats __percpu *stats;
+	mempool_t *sg_pool;
+	mempool_t *vec_pool;
+	unsigned int max_segs;
+	bool iova_capable;
+};
+
+/**
+ * struct nvmp_dma_map - what a request needs to be unmapped
+ * @iova: the IOVA range of the @NVMP_DMA_IOVA path (and of upstream's)
+ * @mapped: bytes mapped so far
+ * @start_ns: when mapping started, for the statistics
+ * @path: the path the request really took (after auto and fallback)
+ * @sel: the path that was selected when the request started (statistics)
+ * @p2p: the peer-to-peer map type of the request's memory
+ * @unmap_segs: each segment must be unmapped on its own
+ * @nsegs: segments mapped so far
+ * @nvecs: segments merged from the request's bio_vecs, for the statistics
+ * @sgt: the scatterlist of the @NVMP_DMA_SG path
+ * @vecs: the segment record of the @NVMP_DMA_UPSTREAM path, or %NULL
+ *
+ * Lives in the driver's per-request data; nvmp_dma_start() initialises it.
+ */
+struct nvmp_dma_map {
+	struct dma_iova_state iova;
+	u32 mapped;
+	u64 start_ns;
+	u8 path;
+	u8 sel;
+	u8 p2p;
+	bool unmap_segs;
+	u16 nsegs;
+	u16 nvecs;
+	struct sg_table sgt;
+	struct nvmp_dma_vec *vecs;
+};
+
+/**
+ * struct nvmp_phys_walk - position in a request's physical segments
+ * @bio: the bio being walked
+ * @iter: the position inside @bio
+ * @special: the request's special payload (one bio_vec), or %NULL
+ * @done: the walk has reached the end
+ *
+ * Private to block/.
+ */
+struct nvmp_phys_walk {
+	struct bio *bio;
+	struct bvec_iter iter;
+	const struct bio_vec *special;
+	bool done;
+};
+
+/**
+ * struct nvmp_dma_iter - one mapped range at a time
+ * @addr: bus address of the current range
+ * @len: length of the current range
+ * @status: why the iteration stopped; %BLK_STS_OK at the normal end
+ * @walk: position in the request (private)
+ * @p2p: peer-to-peer provider and map type of the request (private)
+ * @p2p_start: first byte of the provider's BAR (private)
+ * @p2p_end: last byte of the provider's BAR (private)
+ * @sg: next scatterlist entry on the @NVMP_DMA_SG path (private)
+ * @sg_left: entries left on the @NVMP_DMA_SG path (private)
+ * @up: the kernel iterator on the @NVMP_DMA_UPSTREAM path (private)
+ * @attrs: DMA attributes of the request's mappings (private)
+ */
+struct nvmp_dma_iter {
+	dma_addr_t addr;
+	u32 len;
+	blk_status_t status;
+
+	struct nvmp_phys_walk walk;
+	struct pci_p2pdma_map_state p2p;
+	phys_addr_t p2p_start;
+	phys_addr_t p2p_end;
+	struct scatterlist *sg;
+	unsigned int sg_left;
+	struct blk_dma_iter up;
+	unsigned long attrs;
+};
+
+/**
+ * nvmp_dma_addr_fn - hand back the bus address of the next mapped segment
+ * @cookie: the driver's cursor over its own descriptors
+ * @len: length of that segment, as the iterator mapped it
+ *
+ * nvmp_dma_unmap() re-walks a request's physical segments, which yields them
+ * exactly as they were mapped, and asks the driver for each one's bus
+ * address; the driver reads it back from its PRPs or SGL descriptors.
+ *
+ * Return: the bus address the segment was mapped at.
+ */
+typedef dma_addr_t (*nvmp_dma_addr_fn)(void *cookie, u32 len);
+
+int nvmp_dma_dev_init(struct nvmp_dma_dev *dd, struct device *dev,
+		      unsigned int max_segs);
+void nvmp_dma_dev_exit(struct nvmp_dma_dev *dd);
+
+bool nvmp_dma_start(struct nvmp_dma_dev *dd, struct request *rq,
+		    struct nvmp_dma_map *map, struct nvmp_dma_iter *iter);
+bool nvmp_dma_next(struct nvmp_dma_dev *dd, struct request *rq,
+		   struct nvmp_dma_map *map, struct nvmp_dma_iter *iter);
+void nvmp_dma_unmap(struct nvmp_dma_dev *dd, struct request *rq,
+		    struct nvmp_dma_map *map, nvmp_dma_addr_fn addr_fn,
+		    void *cookie);
+
+/**
+ * nvmp_dma_unmap_needs_addrs - does unmapping need the bus addresses back?
+ * @map: the request's mapping record
+ *
+ * Return: %true when nvmp_dma_unmap() will call its &nvmp_dma_addr_fn, so the
+ * driver must keep its descriptors until then.
+ */
+static inline bool nvmp_dma_unmap_needs_addrs(const struct nvmp_dma_map *map)
+{
+	return map->unmap_segs &&
+	       (map->path == NVMP_DMA_PHYS || map->path == NVMP_DMA_PAGE);
+}
+
+void nvmp_dma_stats_debugfs(struct nvmp_dma_dev *dd, struct dentry *parent);
+
+const char *nvmp_dma_path_name(int path);
+int nvmp_dma_path_parse(const char *buf);
+
+#endif /* NVME_PHYS_DMA_H */
