@@ -23,10 +23,18 @@ else
 KBUILD = $(TOP)/tests/vm/kbuild
 endif
 
-.PHONY: all modules clean check check-debug bench unit style lint setup help
+.PHONY: all modules debug-modules clean check check-debug bench unit setup help
+
+# The inner Kbuild runs in a clean environment: pass on what matters.
+KBUILD_ARGS = $(if $(W),W=$(W)) $(if $(C),C=$(C)) $(if $(V),V=$(V)) \
+	$(if $(findstring s,$(firstword -$(MAKEFLAGS))),-s)
 
 all modules:
-	$(KBUILD) modules $(if $(W),W=$(W)) $(if $(C),C=$(C)) $(if $(V),V=$(V))
+	$(KBUILD) modules $(KBUILD_ARGS)
+
+# nvme-phys.ko for the debug kernel of 'make check-debug', in .debug-build/.
+debug-modules:
+	$(TOP)/tests/vm/kbuild --debug-kernel modules $(KBUILD_ARGS)
 
 clean:
 	$(KBUILD) clean

@@ -179,16 +179,30 @@ static int nvmp_enable_hw(struct nvmp_ctrl *ctrl)
 
 static void nvmp_quiesce(struct nvmp_ctrl *ctrl)
 {
-	if (ctrl->io_set_ready)
+	if (ctrl->io_set_ready && !ctrl->io_quiesced) {
 		blk_mq_quiesce_tagset(&ctrl->io_set);
-	if (ctrl->admin_q)
+		ctrl->io_quiesced = true;
+	}
+	if (ctrl->admin_q && !ctrl->admin_quiesced) {
 		blk_mq_quiesce_queue(ctrl->admin_q);
+		ctrl->admin_quiesced = true;
+	}
+}
+
+static void nvmp_unquiesce_admin(struct nvmp_ctrl *ctrl)
+{
+	if (ctrl->admin_quiesced) {
+		blk_mq_unquiesce_queue(ctrl->admin_q);
+		ctrl->admin_quiesced = false;
+	}
 }
 
 static void nvmp_unquiesce_io(struct nvmp_ctrl *ctrl)
 {
-	if (ctrl->io_set_ready)
+	if (ctrl->io_quiesced) {
 		blk_mq_unquiesce_tagset(&ctrl->io_set);
+		ctrl->io_quiesced = false;
+	}
 }
 
 /*
@@ -235,7 +249,7 @@ static int nvmp_identify_ctrl(struct nvmp_ctrl *ctrl)
 	u32 max_bytes;
 	int ret;
 
-	id = kzalloc(sizeof(*id), GFP_KERNEL);
+	id = kzalloc_obj(*id);
 	if (!id)
 		return -ENOMEM;
 	c.identify.opcode = nvme_admin_identify;
@@ -414,7 +428,7 @@ static int nvmp_restart(struct nvmp_ctrl *ctrl)
 	if (ret)
 		return ret;
 	WRITE_ONCE(ctrl->queues[0].live, true);
-	blk_mq_unquiesce_queue(ctrl->admin_q);
+	nvmp_unquiesce_admin(ctrl);
 	ret = nvmp_identify_ctrl(ctrl);
 	if (ret)
 		return ret;
@@ -465,7 +479,7 @@ static void nvmp_alloc_ns(struct nvmp_ctrl *ctrl, u32 nsid)
 	u8 lbaf;
 	int ret;
 
-	id = kzalloc(sizeof(*id), GFP_KERNEL);
+	id = kzalloc_obj(*id);
 	if (!id)
 		return;
 	ret = nvmp_identify_ns(ctrl, nsid, id);
@@ -483,7 +497,7 @@ static void nvmp_alloc_ns(struct nvmp_ctrl *ctrl, u32 nsid)
 		goto out_id;
 	}
 
-	ns = kzalloc(sizeof(*ns), GFP_KERNEL);
+	ns = kzalloc_obj(*ns);
 	if (!ns)
 		goto out_id;
 	ns->ctrl = ctrl;
@@ -606,8 +620,7 @@ static void nvmp_kill(struct nvmp_ctrl *ctrl)
 	nvmp_change_state(ctrl, NVMP_DEAD);
 	nvmp_disable(ctrl, false, true);
 	/* Let whatever waits in the queues come out with errors. */
-	if (ctrl->admin_q)
-		blk_mq_unquiesce_queue(ctrl->admin_q);
+	nvmp_unquiesce_admin(ctrl);
 	nvmp_unquiesce_io(ctrl);
 }
 
@@ -804,6 +817,7 @@ static void nvmp_teardown(struct nvmp_ctrl *ctrl)
 		ctrl->io_set_ready = false;
 	}
 	if (ctrl->admin_q) {
+		nvmp_unquiesce_admin(ctrl);
 		blk_mq_destroy_queue(ctrl->admin_q);
 		blk_put_queue(ctrl->admin_q);
 		blk_mq_free_tag_set(&ctrl->admin_set);
@@ -829,7 +843,7 @@ static int nvmp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	struct nvmp_ctrl *ctrl;
 	int ret;
 
-	ctrl = kzalloc(sizeof(*ctrl), GFP_KERNEL);
+	ctrl = kzalloc_obj(*ctrl);
 	if (!ctrl)
 		return -ENOMEM;
 	ctrl->pdev = pdev;
@@ -946,7 +960,7 @@ static void nvmp_remove(struct pci_dev *pdev)
 		/* Nothing will answer: fail what is queued before the disks go. */
 		nvmp_kill(ctrl);
 		nvmp_mark_disks_dead(ctrl);
-	} else if (READ_ONCE(ctrl->state) == NVMP_DELETING) {
+	} else {
 		/* A reset that was cut short may have left the queues stopped. */
 		nvmp_unquiesce_io(ctrl);
 	}
@@ -976,8 +990,8 @@ static struct pci_driver nvmp_driver = {
 	.probe = nvmp_probe,
 	.remove = nvmp_remove,
 	.shutdown = nvmp_shutdown,
+	.dev_groups = nvmp_attr_groups,
 	.driver = {
-		.dev_groups = nvmp_attr_groups,
 		.probe_type = PROBE_PREFER_ASYNCHRONOUS,
 	},
 };

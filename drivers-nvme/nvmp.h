@@ -13,7 +13,7 @@
 #include <nvme-phys/dma.h>
 
 #define NVMP_PAGE_SHIFT		12
-#define NVMP_PAGE		(1U << NVMP_PAGE_SHIFT)
+#define NVMP_PAGE		BIT(NVMP_PAGE_SHIFT)
 #define NVMP_AQ_DEPTH		32
 #define NVMP_MAX_SEGS		128
 /* Largest transfer: 4 MiB, which needs at most 3 chained PRP list pages. */
@@ -86,6 +86,8 @@ struct nvmp_ctrl {
 	struct request_queue *admin_q;
 	struct blk_mq_tag_set io_set;
 	bool io_set_ready;
+	bool admin_quiesced;		/* under reset_lock or in remove */
+	bool io_quiesced;
 
 	struct dma_pool *list_pool;
 	struct nvmp_dma_dev dma;

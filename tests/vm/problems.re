@@ -1,0 +1,1 @@
+(Oops|BUG:|WARNING:|Kernel panic|general protection fault|DMA-API: .*device driver|UBSAN:|possible circular locking|possible recursive locking|INFO: task .* blocked for|DMAR: \[DMA (Read|Write)|DMAR: DRHD: handling fault|DMAR:.*fault addr|kmemleak: .* new suspected)
