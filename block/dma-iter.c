@@ -187,7 +187,8 @@ static bool nvmp_iova_map(struct nvmp_dma_dev *dd, struct request *rq,
 		goto fallback;
 
 	do {
-		if (((first + map->mapped) ^ seg.paddr) & gmask)
+		/* Only the first range may start off the granule. */
+		if (map->mapped && (((first + map->mapped) | seg.paddr) & gmask))
 			goto unlink_fallback;
 		ret = dma_iova_link(dd->dev, state, seg.paddr, map->mapped,
 				    seg.len, dir, iter->attrs);

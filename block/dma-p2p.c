@@ -9,8 +9,9 @@
  * offset, pci_p2pdma_distance() says whether the two devices may talk at all,
  * and the topology says how:
  *
- *   - a common upstream bridge below the root port (a switch): the device
- *     uses the PCI bus address, nothing is mapped (PCI_P2PDMA_MAP_BUS_ADDR);
+ *   - a common upstream bridge below the root port (a switch), with no
+ *     ACS redirect on the way: the device uses the PCI bus address,
+ *     nothing is mapped (PCI_P2PDMA_MAP_BUS_ADDR);
  *   - otherwise the transfer crosses the host bridge, which the distance
  *     check has already allowed: an ordinary mapping of the physical address
  *     with DMA_ATTR_MMIO (PCI_P2PDMA_MAP_THRU_HOST_BRIDGE);
@@ -36,6 +37,29 @@ static struct pci_dev *nvmp_common_bridge(struct pci_dev *a, struct pci_dev *b)
 	return NULL;
 }
 
+/*
+ * ACS redirect (which the PCI core enables on switch ports when there is
+ * an IOMMU) sends peer-to-peer requests up to the root complex anyway.
+ */
+static bool nvmp_acs_redirects(struct pci_dev *pdev)
+{
+	u16 ctrl;
+
+	if (!pdev->acs_cap)
+		return false;
+	pci_read_config_word(pdev, pdev->acs_cap + PCI_ACS_CTRL, &ctrl);
+	return ctrl & (PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_EC);
+}
+
+/* Does a device from @dev up to @top (not included) redirect? */
+static bool nvmp_path_redirects(struct pci_dev *dev, struct pci_dev *top)
+{
+	for (; dev && dev != top; dev = pci_upstream_bridge(dev))
+		if (nvmp_acs_redirects(dev))
+			return true;
+	return false;
+}
+
 static enum pci_p2pdma_map_type nvmp_p2p_type(struct pci_dev *provider,
 					      struct device *client)
 {
@@ -45,7 +69,10 @@ static enum pci_p2pdma_map_type nvmp_p2p_type(struct pci_dev *provider,
 	    pci_p2pdma_distance(provider, client, false) < 0)
 		return PCI_P2PDMA_MAP_NOT_SUPPORTED;
 	bridge = nvmp_common_bridge(provider, to_pci_dev(client));
-	if (bridge && pci_pcie_type(bridge) != PCI_EXP_TYPE_ROOT_PORT)
+	if (bridge && pci_pcie_type(bridge) != PCI_EXP_TYPE_ROOT_PORT &&
+	    !nvmp_acs_redirects(bridge) &&
+	    !nvmp_path_redirects(provider, bridge) &&
+	    !nvmp_path_redirects(to_pci_dev(client), bridge))
 		return PCI_P2PDMA_MAP_BUS_ADDR;
 	return PCI_P2PDMA_MAP_THRU_HOST_BRIDGE;
 }

@@ -10,6 +10,9 @@
 dma_addr_t nvmp_page_map(struct device *dev, phys_addr_t paddr, u32 len,
 			 enum dma_data_direction dir, unsigned long attrs)
 {
+	/* The page API refuses MMIO (peer memory through the host bridge). */
+	if (attrs & DMA_ATTR_MMIO)
+		return dma_map_phys(dev, paddr, len, dir, attrs);
 	return dma_map_page_attrs(dev, phys_to_page(paddr), offset_in_page(paddr),
 				  len, dir, attrs);
 }
@@ -17,5 +20,8 @@ dma_addr_t nvmp_page_map(struct device *dev, phys_addr_t paddr, u32 len,
 void nvmp_page_unmap(struct device *dev, dma_addr_t addr, u32 len,
 		     enum dma_data_direction dir, unsigned long attrs)
 {
-	dma_unmap_page_attrs(dev, addr, len, dir, attrs);
+	if (attrs & DMA_ATTR_MMIO)
+		dma_unmap_phys(dev, addr, len, dir, attrs);
+	else
+		dma_unmap_page_attrs(dev, addr, len, dir, attrs);
 }

@@ -79,8 +79,12 @@ static u32 nvmp_seg_room(const struct queue_limits *lim, phys_addr_t start,
 {
 	u32 room = lim->max_segment_size - used;
 	u64 last = (u64)start | lim->seg_boundary_mask;
-	u64 left = last - ((u64)start + used);
+	u64 left;
 
+	/* Filled up to the end of its window: nothing more fits. */
+	if ((u64)start + used > last)
+		return 0;
+	left = last - ((u64)start + used);
 	if (left < room)
 		room = left + 1;
 	return room;

@@ -137,7 +137,8 @@ static unsigned int nvmp_cap_timeout_ms(struct nvmp_ctrl *ctrl)
 	return (NVME_CAP_TIMEOUT(ctrl->cap) + 1) * 500;
 }
 
-static int nvmp_disable_hw(struct nvmp_ctrl *ctrl, bool shutdown)
+/* Stop the controller (CC.EN or shutdown); after it, it touches no memory. */
+int nvmp_disable_hw(struct nvmp_ctrl *ctrl, bool shutdown)
 {
 	if (nvmp_ctrl_dead_regs(ctrl) || !pci_device_is_present(ctrl->pdev))
 		return -ENODEV;
@@ -423,6 +424,8 @@ static int nvmp_restart(struct nvmp_ctrl *ctrl)
 	unsigned int granted = ctrl->nr_io + ctrl->nr_poll;
 	int ret;
 
+	/* Bus mastering may have been switched off under us: back on. */
+	pci_set_master(ctrl->pdev);
 	nvmp_init_queue(&ctrl->queues[0]);
 	ret = nvmp_enable_hw(ctrl);
 	if (ret)

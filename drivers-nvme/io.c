@@ -178,12 +178,17 @@ static int nvmp_alloc_lists(struct nvmp_ctrl *ctrl, struct nvmp_iod *iod,
 		if (!iod->lists[i])
 			return -ENOMEM;
 		iod->nr_lists++;
-		/* A full list page's last slot points at the next one. */
+		/*
+		 * nvmp_free_lists() finds page 0 here and each next page in
+		 * the last slot of the one before: keep both true at every
+		 * step, so a failure part way frees exactly what was taken.
+		 */
 		if (i)
 			((__le64 *)iod->lists[i - 1])[NVMP_PRPS_PER_LIST - 1] =
 				cpu_to_le64(dma[i]);
+		else
+			iod->first_list = dma[0];
 	}
-	iod->first_list = dma[0];
 	return 0;
 }
 
@@ -360,15 +365,16 @@ static blk_status_t nvmp_map_data(struct nvmp_ctrl *ctrl, struct request *rq)
 	if (!nvmp_dma_start(&ctrl->dma, rq, &iod->map, &it))
 		return it.status ? it.status : BLK_STS_IOERR;
 	iod->mapped = true;
-	/* Debug knob: fail after the first range, so partial unmap runs. */
+	/*
+	 * Debug knob: fail once the first range is mapped, so the partial
+	 * unmap runs.  PRP1 alone records that range.
+	 */
 	if (atomic_read(&ctrl->fail_mappings) > 0 &&
 	    atomic_dec_if_positive(&ctrl->fail_mappings) >= 0) {
 		iod->cmd.common.dptr.prp1 = cpu_to_le64(it.addr);
 		iod->nr_entries = 0;
 		iod->use_sgl = false;
 		ret = BLK_STS_RESOURCE;
-		if (it.len < total)
-			ret = nvmp_build_prps(ctrl, rq, &it, it.len) ?: BLK_STS_RESOURCE;
 		goto unmap;
 	}
 	if (iod->use_sgl)
@@ -706,8 +712,29 @@ static enum blk_eh_timer_return nvmp_timeout(struct request *rq)
 	if (blk_mq_rq_state(rq) != MQ_RQ_IN_FLIGHT)
 		return BLK_EH_DONE;
 
-	if (READ_ONCE(ctrl->state) != NVMP_LIVE || nvmp_ctrl_dead_regs(ctrl) ||
-	    !q->qid || iod->aborted) {
+	switch (READ_ONCE(ctrl->state)) {
+	case NVMP_LIVE:
+		break;
+	case NVMP_RESETTING:
+		/* I/O: the reset work cancels it.  Admin: the reset waits on it. */
+		if (q->qid)
+			return BLK_EH_RESET_TIMER;
+		fallthrough;
+	default:
+		/*
+		 * Probe, reset or removal is waiting for this command and no
+		 * later reset will end it: stop the controller so it cannot
+		 * touch the buffers any more, then end the command here.
+		 */
+		dev_warn(ctrl->dev, "tag %d (opcode 0x%x) on queue %u timed out during %s, disabling the controller\n",
+			 rq->tag, iod->cmd.common.opcode, q->qid,
+			 q->qid ? "removal" : "set-up");
+		nvmp_disable_hw(ctrl, false);
+		nvmp_cancel_rq(rq, ctrl);
+		return BLK_EH_DONE;
+	}
+
+	if (nvmp_ctrl_dead_regs(ctrl) || !q->qid || iod->aborted) {
 		dev_warn(ctrl->dev, "I/O tag %d (opcode 0x%x) on queue %u timed out, resetting\n",
 			 rq->tag, iod->cmd.common.opcode, q->qid);
 		nvmp_schedule_reset(ctrl);

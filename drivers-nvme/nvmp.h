@@ -158,5 +158,6 @@ int nvmp_admin_sync(struct nvmp_ctrl *ctrl, struct nvme_command *cmd,
 /* core.c */
 bool nvmp_change_state(struct nvmp_ctrl *ctrl, enum nvmp_state new);
 void nvmp_schedule_reset(struct nvmp_ctrl *ctrl);
+int nvmp_disable_hw(struct nvmp_ctrl *ctrl, bool shutdown);
 
 #endif /* NVMP_H */

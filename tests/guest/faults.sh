@@ -14,12 +14,12 @@ set -eu
 b=($(nvme_bdfs))
 params="io_timeout=4 admin_timeout=8"
 
-verify_bg() {	# disk name size
+verify_bg() {	# disk name size; sets $pid
 	fio --name="$2" --filename="$1" --ioengine=io_uring --direct=1 \
 		--rw=randwrite --bsrange=4k-128k --size="$3" --iodepth=8 \
 		--verify=crc32c --verify_fatal=1 --do_verify=1 \
 		--output-format=terse >/dev/null &
-	echo $!
+	pid=$!
 }
 
 bind_ctrl "${b[0]}" nvme-phys $params
@@ -28,7 +28,7 @@ sys=$(phys_sysfs "${b[0]}")
 dbg=$(phys_debugfs "${b[0]}")
 
 echo "--- lost completions"
-pid=$(verify_bg "$disk" lost 32m)
+verify_bg "$disk" lost 32m
 sleep 2
 echo 3 >"$dbg/drop_completions"
 wait "$pid"
@@ -38,7 +38,7 @@ dmesg | grep -q "nvme-phys ${b[0]}: reset done"
 [ "$(cat "$sys/state")" = live ]
 
 echo "--- reset and rescan under I/O"
-pid=$(verify_bg "$disk" reset 48m)
+verify_bg "$disk" reset 48m
 for i in 1 2 3; do
 	sleep 1
 	echo 1 >"$sys/reset_controller"
@@ -48,7 +48,7 @@ wait "$pid"
 [ "$(cat "$sys/state")" = live ]
 
 echo "--- mapping failures"
-pid=$(verify_bg "$disk" mapfail 16m)
+verify_bg "$disk" mapfail 16m
 sleep 1
 echo 20 >"$dbg/fail_mappings"
 wait "$pid"

@@ -1,0 +1,952 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * iter-test: block/'s DMA iterator in user space, against the simulated
+ * machine.  Prints one "ok - <name>" or "not ok - <name>" line per test and
+ * exits non-zero if any failed.
+ *
+ *   iter-test [--seed N] [--iters N] [--tag TEXT] [--quick] [--only TEXT]
+ *             [--request I] [--verbose] [--list]
+ *
+ * --seed      seed of the random test (default: from the clock, printed)
+ * --iters     random requests (default 10000)
+ * --tag       appended to every test name (e.g. the build: gcc, asan+ubsan)
+ * --quick     fewer repetitions in the exhaustive cases (for valgrind)
+ * --only      run only the tests whose name contains TEXT
+ * --request   with --seed: run only random request I, verbosely
+ */
+#include <stdlib.h>
+#include <time.h>
+#include "check.h"
+
+static const char *opt_tag = "";
+static const char *opt_only;
+static bool opt_quick;
+static unsigned int nfailed, nrun;
+
+/* --- reporting ------------------------------------------------------------- */
+
+static void report(bool ok, const char *name, const char *why)
+{
+	nrun++;
+	if (!ok)
+		nfailed++;
+	printf("%s - unit: %s%s%s\n", ok ? "ok" : "not ok", name,
+	       *opt_tag ? " " : "", opt_tag);
+	if (!ok && why && *why)
+		printf("#   %s\n", why);
+	fflush(stdout);
+}
+
+static bool selected(const char *name)
+{
+	return !opt_only || strstr(name, opt_only);
+}
+
+/* --- helpers --------------------------------------------------------------- */
+
+static void lim_nvme(struct queue_limits *lim, unsigned long mask)
+{
+	memset(lim, 0, sizeof(*lim));
+	lim->virt_boundary_mask = 4095;
+	lim->max_segment_size = UINT_MAX;
+	lim->seg_boundary_mask = mask;
+	lim->max_segments = TR_MAX_SEGS_HW;
+	lim->logical_block_size = 512;
+	lim->dma_alignment = 3;
+	lim->features = BLK_FEAT_PCI_P2PDMA;
+}
+
+static void lim_generic(struct queue_limits *lim, unsigned int max_seg,
+			unsigned long mask)
+{
+	lim_nvme(lim, mask);
+	lim->virt_boundary_mask = 0;
+	lim->max_segment_size = max_seg;
+}
+
+struct tmode {
+	enum sim_mode mode;
+	unsigned long granule;
+};
+
+static const struct tmode all_modes[] = {
+	{ SIM_DIRECT, 0 }, { SIM_SWIOTLB, 0 }, { SIM_IOMMU, 4096 },
+	{ SIM_IOMMU, 16384 }, { SIM_IOMMU, 65536 },
+};
+
+static void fail_msg(char *why, size_t whylen, const struct tdev *d,
+		     const struct treq *t, const struct run_spec *r,
+		     const struct run_result *res)
+{
+	char desc[512];
+
+	treq_describe(t, desc, sizeof(desc));
+	snprintf(why, whylen, "%s, path %s, %s%s%s%s: %s [%s]", d->name,
+		 nvmp_dma_path_name(r->path), drv_consumer_names[r->use],
+		 res->injected ? ", injected " : "",
+		 res->injected ? sim_fn_names[res->inj_fn] : "",
+		 r->fail_after_first ? ", fail_mappings" : "", res->why, desc);
+	if (check_verbose)
+		treq_dump(t, stdout);
+}
+
+/*
+ * Every valid path and consumer once on @t; with @every, then again with a
+ * failure at each injectable call in turn (of @fn, or any).
+ */
+static bool all_paths(struct tdev *d, struct treq *t, bool every, int fn,
+		      char *why, size_t whylen)
+{
+	struct run_spec r = { .inj_fn = fn };
+	struct run_result res;
+	unsigned int n, calls;
+
+	for (r.path = 0; r.path < NVMP_DMA_NR_PATHS; r.path++) {
+		for (r.use = 0; r.use < DRV_NR_CONSUMERS; r.use++) {
+			if (!run_valid(d, t, r.path, r.use))
+				continue;
+			r.inj_nth = 0;
+			if (!run_one(d, t, &r, &res)) {
+				fail_msg(why, whylen, d, t, &r, &res);
+				return false;
+			}
+			if (!every)
+				continue;
+			calls = fn == SIM_F_ANY ? res.calls_any : sim_cnt.calls[fn];
+			for (n = 1; n <= calls + 1; n++) {
+				r.inj_nth = n;
+				if (!run_one(d, t, &r, &res)) {
+					fail_msg(why, whylen, d, t, &r, &res);
+					return false;
+				}
+			}
+		}
+	}
+	return true;
+}
+
+static bool dev_cycle(struct tdev *d, enum sim_client c, const struct tmode *m,
+		      char *why, size_t whylen)
+{
+	if (d->up && !tdev_down(d, why, whylen))
+		return false;
+	return tdev_up(d, c, m->mode, m->granule, why, whylen);
+}
+
+/* --- the random test ------------------------------------------------------- */
+
+#define BLOCK 50
+
+static u64 mix(u64 a, u64 b)
+{
+	u64 x = a * 0x9E3779B97F4A7C15ULL ^ (b + 0x632BE59BD9B4E019ULL);
+
+	x ^= x >> 31;
+	x *= 0xBF58476D1CE4E5B9ULL;
+	x ^= x >> 29;
+	return x;
+}
+
+static void pick_config(u64 seed, unsigned int block, enum sim_client *c,
+			struct tmode *m)
+{
+	struct src s;
+
+	src_init_seed(&s, mix(seed, 0x10000000ULL + block));
+	*c = src_chance(&s, 7, 10) ? SIM_NVME0 : SIM_NVME1;
+	switch (src_below(&s, 20)) {
+	case 0 ... 3:
+		*m = all_modes[0];
+		break;
+	case 4 ... 8:
+		*m = all_modes[1];
+		break;
+	case 9 ... 15:
+		*m = all_modes[2];
+		break;
+	case 16 ... 17:
+		*m = all_modes[3];
+		break;
+	default:
+		*m = all_modes[4];
+		break;
+	}
+}
+
+static bool test_random(u64 seed, unsigned int iters, long only_req,
+			char *why, size_t whylen)
+{
+	static const struct gen_opts opts = {
+		.p2p_pct = 15, .mixed_pct = 3, .special_pct = 5, .force_prov = -1,
+	};
+	struct treq *t = calloc(1, sizeof(*t));
+	struct tdev *d = calloc(1, sizeof(*d));
+	unsigned int i, first = 0, fails = 0, runs = 0, skipped = 0, pass;
+	char msg[1024];
+
+	if (!t || !d)
+		return false;
+	if (only_req >= 0) {
+		first = (unsigned int)only_req;
+		iters = first + 1;
+	}
+	for (i = first; i < iters; i++) {
+		struct queue_limits lim;
+		struct run_spec r = { .inj_fn = SIM_F_ANY };
+		struct run_result res;
+		struct src s;
+
+		if (i == first || i % BLOCK == 0) {
+			enum sim_client c;
+			struct tmode m;
+
+			pick_config(seed, i / BLOCK, &c, &m);
+			if (!dev_cycle(d, c, &m, msg, sizeof(msg))) {
+				printf("# request %u: %s\n", i, msg);
+				fails++;
+				tdev_down(d, msg, 0);
+				if (!tdev_up(d, c, m.mode, m.granule, msg, sizeof(msg)))
+					break;
+			}
+		}
+		src_init_seed(&s, mix(seed, i));
+		gen_limits(&s, &lim, src_chance(&s, 4, 5));
+		if (gen_request(&s, t, &lim, &opts)) {
+			skipped++;
+			continue;
+		}
+		if (only_req >= 0) {
+			treq_describe(t, msg, sizeof(msg));
+			printf("# request %u on %s: %s\n", i, d->name, msg);
+			treq_dump(t, stdout);
+		}
+		for (r.path = 0; r.path < NVMP_DMA_NR_PATHS; r.path++) {
+			/* A consumer the request allows, picked at random. */
+			do {
+				r.use = src_below(&s, DRV_NR_CONSUMERS);
+			} while (!run_valid(d, t, r.path, r.use) &&
+				 run_valid(d, t, r.path, DRV_RAW));
+			if (!run_valid(d, t, r.path, r.use))
+				continue;
+			sim_cpu = src_below(&s, SIM_NR_CPUS);
+			/* Once as is, once with one call failing somewhere. */
+			for (pass = 0; pass < 2; pass++) {
+				r.inj_nth = 0;
+				if (pass) {
+					if (!res.calls_any)
+						break;
+					r.inj_nth = 1 + src_below(&s, res.calls_any);
+				}
+				runs++;
+				if (run_one(d, t, &r, &res))
+					continue;
+				if (fails++ < 5 || only_req >= 0) {
+					fail_msg(msg, sizeof(msg), d, t, &r, &res);
+					printf("# request %u (--seed %llu --request %u): %s\n",
+					       i, (unsigned long long)seed, i, msg);
+					if (only_req >= 0 || fails <= 2)
+						treq_dump(t, stdout);
+				}
+				break;
+			}
+		}
+	}
+	if (!tdev_down(d, msg, sizeof(msg))) {
+		printf("# at the end: %s\n", msg);
+		fails++;
+	}
+	cover_print(stdout);
+	treq_free(t);
+	free(t);
+	free(d);
+	if (fails) {
+		snprintf(why, whylen, "%u failed of %u runs (first ones above)", fails, runs);
+		return false;
+	}
+	if (skipped > (iters - first) / 20) {
+		snprintf(why, whylen, "the generator gave up on %u requests", skipped);
+		return false;
+	}
+	return true;
+}
+
+/* --- focused tests ---------------------------------------------------------- */
+
+static bool t_names(char *why, size_t whylen)
+{
+	char buf[32];
+	int i;
+
+	for (i = 0; i < NVMP_DMA_NR_PATHS; i++) {
+		const char *n = nvmp_dma_path_name(i);
+
+		snprintf(buf, sizeof(buf), "%s\n", n);
+		if (!strcmp(n, "?") || nvmp_dma_path_parse(n) != i ||
+		    nvmp_dma_path_parse(buf) != i) {
+			snprintf(why, whylen, "path %d (%s) does not parse back", i, n);
+			return false;
+		}
+	}
+	if (strcmp(nvmp_dma_path_name(-1), "?") ||
+	    strcmp(nvmp_dma_path_name(NVMP_DMA_NR_PATHS), "?") ||
+	    nvmp_dma_path_parse("bogus") != -EINVAL || nvmp_dma_path_parse("") != -EINVAL ||
+	    nvmp_dma_path_parse("iova\n\n") != -EINVAL ||
+	    nvmp_dma_path_parse("phy") != -EINVAL) {
+		snprintf(why, whylen, "bad names are not refused");
+		return false;
+	}
+	return !sim_nr_violations();
+}
+
+/* Random requests of one kind on every mode, both clients, every path. */
+static bool sweep(const struct gen_opts *o, unsigned int nreq, bool every,
+		  int fn, bool nvme_only, u64 seed, char *why, size_t whylen)
+{
+	struct treq *t = calloc(1, sizeof(*t));
+	struct tdev d = { 0 };
+	unsigned int m, c, i;
+	bool ok = true;
+
+	if (!t)
+		return false;
+	for (m = 0; m < ARRAY_SIZE(all_modes) && ok; m++) {
+		for (c = 0; c < SIM_NR_CLIENTS && ok; c++) {
+			if (!dev_cycle(&d, c, &all_modes[m], why, whylen)) {
+				ok = false;
+				break;
+			}
+			for (i = 0; i < nreq && ok; i++) {
+				struct queue_limits lim;
+				struct src s;
+
+				src_init_seed(&s, mix(seed, m * 1000 + c * 100 + i));
+				do {
+					gen_limits(&s, &lim, true);
+				} while (nvme_only && !lim.virt_boundary_mask);
+				if (gen_request(&s, t, &lim, o))
+					continue;
+				ok = all_paths(&d, t, every, fn, why, whylen);
+			}
+		}
+	}
+	if (!tdev_down(&d, why, ok ? whylen : 0))
+		ok = false;
+	treq_free(t);
+	free(t);
+	return ok;
+}
+
+static bool t_inject_every(char *why, size_t whylen)
+{
+	static const struct gen_opts o = {
+		.p2p_pct = 20, .mixed_pct = 5, .special_pct = 10,
+		.force_prov = -1, .max_bytes = 256 << 10,
+	};
+
+	return sweep(&o, opt_quick ? 2 : 8, true, SIM_F_ANY, false, 0xfa11, why,
+		     whylen);
+}
+
+static bool t_inject_fn(int fn, u64 seed, char *why, size_t whylen)
+{
+	static const struct gen_opts o = {
+		.force_prov = -1, .max_bytes = 1 << 20,
+	};
+
+	return sweep(&o, opt_quick ? 2 : 6, true, fn, true, seed, why, whylen);
+}
+
+static bool t_link_every(char *why, size_t whylen)
+{
+	return t_inject_fn(SIM_F_IOVA_LINK, 0x11c, why, whylen);
+}
+
+static bool t_sync(char *why, size_t whylen)
+{
+	return t_inject_fn(SIM_F_IOVA_SYNC, 0x5c, why, whylen);
+}
+
+static bool t_map_every(char *why, size_t whylen)
+{
+	return t_inject_fn(SIM_F_MAP_PHYS, 0x3a9, why, whylen) &&
+	       t_inject_fn(SIM_F_MAP_PAGE, 0x3aa, why, whylen) &&
+	       t_inject_fn(SIM_F_MAP_SG, 0x3ab, why, whylen) &&
+	       t_inject_fn(SIM_F_MEMPOOL, 0x3ac, why, whylen) &&
+	       t_inject_fn(SIM_F_LIST, 0x3ad, why, whylen);
+}
+
+static bool t_p2p(int prov, char *why, size_t whylen)
+{
+	struct gen_opts o = {
+		.p2p_pct = 100, .force_prov = prov, .max_bytes = 1 << 20,
+	};
+
+	return sweep(&o, opt_quick ? 2 : 6, false, SIM_F_ANY, false,
+		     0x929 + prov, why, whylen);
+}
+
+static bool t_p2p_switch(char *why, size_t whylen)
+{
+	return t_p2p(SIM_PROV_SWITCH, why, whylen);
+}
+
+static bool t_p2p_host(char *why, size_t whylen)
+{
+	return t_p2p(SIM_PROV_HOST, why, whylen);
+}
+
+static bool t_p2p_none(char *why, size_t whylen)
+{
+	return t_p2p(SIM_PROV_NONE, why, whylen);
+}
+
+static bool t_p2p_acs(char *why, size_t whylen)
+{
+	return t_p2p(SIM_PROV_ACS, why, whylen);
+}
+
+static bool t_mixed(char *why, size_t whylen)
+{
+	static const struct gen_opts o = {
+		.mixed_pct = 100, .force_prov = -1, .max_bytes = 1 << 20,
+	};
+
+	return sweep(&o, opt_quick ? 2 : 6, true, SIM_F_ANY, false, 0x313, why,
+		     whylen);
+}
+
+static bool t_discard(char *why, size_t whylen)
+{
+	static const struct gen_opts o = {
+		.special_pct = 100, .force_prov = -1,
+	};
+
+	return sweep(&o, opt_quick ? 2 : 8, true, SIM_F_ANY, false, 0xd15c, why,
+		     whylen);
+}
+
+/* Hand-made requests on every mode and both clients. */
+static bool on_all_modes(struct treq *t, char *why, size_t whylen)
+{
+	struct tdev d = { 0 };
+	unsigned int m, c;
+	bool ok = true;
+
+	for (m = 0; m < ARRAY_SIZE(all_modes) && ok; m++)
+		for (c = 0; c < SIM_NR_CLIENTS && ok; c++)
+			ok = dev_cycle(&d, c, &all_modes[m], why, whylen) &&
+			     all_paths(&d, t, true, SIM_F_ANY, why, whylen);
+	if (!tdev_down(&d, why, ok ? whylen : 0))
+		ok = false;
+	return ok;
+}
+
+static bool t_boundary(char *why, size_t whylen)
+{
+	static const struct {
+		unsigned long mask;
+		bool nvme;
+		struct tpiece p[3];
+	} cases[] = {
+		/* Two bio_vecs, the first ends where a 64 KiB window ends. */
+		{ 0xffff, true, { { 0x20e000, 0x2000 }, { 0x210000, 0x2000 } } },
+		/* The same on the 4 GiB line with the default mask. */
+		{ 0xffffffff, true, { { 0xfffff000, 0x1000 }, { 0x100000000ULL, 0x3000 } } },
+		/* Three pieces, the middle one exactly one window. */
+		{ 0xfff, true,
+		  { { 0x300000, 0x1000 }, { 0x301000, 0x1000 }, { 0x302000, 0x800 } } },
+		/* No virt boundary: a window boundary inside the merged run. */
+		{ 0x1fff, false, { { 0x401f00, 0x100 }, { 0x402000, 0x2400 } } },
+	};
+	struct treq *t = calloc(1, sizeof(*t));
+	struct queue_limits lim;
+	unsigned int i, n;
+	bool ok = true;
+
+	for (i = 0; i < ARRAY_SIZE(cases) && ok; i++) {
+		for (n = 0; n < 3 && cases[i].p[n].len; n++)
+			;
+		if (cases[i].nvme)
+			lim_nvme(&lim, cases[i].mask);
+		else
+			lim_generic(&lim, 65536, cases[i].mask);
+		if (treq_from_pieces(t, &lim, cases[i].p, NULL, n, true)) {
+			snprintf(why, whylen, "case %u cannot be built", i);
+			ok = false;
+			break;
+		}
+		ok = on_all_modes(t, why, whylen);
+	}
+	treq_free(t);
+	free(t);
+	return ok;
+}
+
+static bool t_granule(char *why, size_t whylen)
+{
+	static const struct tpiece cases[][2] = {
+		/* Second segment a page into a 16K granule, as the IOVA is. */
+		{ { 0x300000, 0x1000 }, { 0x321000, 0x1000 } },
+		/* Same offset into a 64K granule. */
+		{ { 0x400000, 0x3000 }, { 0x433000, 0x2000 } },
+		/* On the granule: can be batched. */
+		{ { 0x500000, 0x4000 }, { 0x544000, 0x4000 } },
+		/* First segment ends off the granule. */
+		{ { 0x600000, 0x2000 }, { 0x640000, 0x4000 } },
+	};
+	struct treq *t = calloc(1, sizeof(*t));
+	struct queue_limits lim;
+	unsigned int i;
+	bool ok = true;
+
+	lim_nvme(&lim, 0xffffffff);
+	for (i = 0; i < ARRAY_SIZE(cases) && ok; i++) {
+		if (treq_from_pieces(t, &lim, cases[i], NULL, 2, i & 1)) {
+			snprintf(why, whylen, "case %u cannot be built", i);
+			ok = false;
+			break;
+		}
+		ok = on_all_modes(t, why, whylen);
+	}
+	treq_free(t);
+	free(t);
+	return ok;
+}
+
+static bool t_split(char *why, size_t whylen)
+{
+	static const struct gen_opts o = { .force_prov = -1 };
+	struct treq *t = calloc(1, sizeof(*t));
+	struct tdev d = { 0 };
+	unsigned int i, found = 0, m;
+	bool ok = true;
+
+	for (i = 0; found < (opt_quick ? 10U : 60U) && i < 5000 && ok; i++) {
+		struct queue_limits lim;
+		struct src s;
+
+		src_init_seed(&s, mix(0x5b11, i));
+		gen_limits(&s, &lim, true);
+		if (gen_request(&s, t, &lim, &o) || !t->split)
+			continue;
+		m = found++ % ARRAY_SIZE(all_modes);
+		ok = dev_cycle(&d, found & 1, &all_modes[m], why, whylen) &&
+		     all_paths(&d, t, false, SIM_F_ANY, why, whylen);
+	}
+	if (!tdev_down(&d, why, ok ? whylen : 0))
+		ok = false;
+	if (ok && found < 10) {
+		snprintf(why, whylen, "only %u split requests generated", found);
+		ok = false;
+	}
+	treq_free(t);
+	free(t);
+	return ok;
+}
+
+static bool t_auto(char *why, size_t whylen)
+{
+	static const struct tpiece one[] = { { 0x700000, 0x8000 } };
+	static const struct tpiece two[] = { { 0x700000, 0x10000 }, { 0x720000, 0x10000 } };
+	struct treq *t = calloc(1, sizeof(*t));
+	struct tdev d = { 0 };
+	struct queue_limits lim;
+	struct run_spec r = { .path = NVMP_DMA_AUTO, .use = DRV_PRP };
+	struct run_result res;
+	unsigned int m;
+	bool ok = true;
+
+	lim_nvme(&lim, 0xffffffff);
+	for (m = 0; m < ARRAY_SIZE(all_modes) && ok; m++) {
+		bool iommu = all_modes[m].mode == SIM_IOMMU;
+
+		ok = dev_cycle(&d, SIM_NVME0, &all_modes[m], why, whylen);
+		if (ok && !treq_from_pieces(t, &lim, one, NULL, 1, false)) {
+			ok = run_one(&d, t, &r, &res) &&
+			     res.path_taken == NVMP_DMA_PHYS;
+			if (!ok)
+				snprintf(why, whylen, "one segment on %s: %s path (%s)",
+					 d.name, nvmp_dma_path_name(res.path_taken), res.why);
+		}
+		if (ok && !treq_from_pieces(t, &lim, two, NULL, 2, false)) {
+			ok = run_one(&d, t, &r, &res) &&
+			     res.path_taken == (iommu ? NVMP_DMA_IOVA : NVMP_DMA_PHYS);
+			if (!ok)
+				snprintf(why, whylen, "two segments on %s: %s path (%s)",
+					 d.name, nvmp_dma_path_name(res.path_taken), res.why);
+		}
+	}
+	if (!tdev_down(&d, why, ok ? whylen : 0))
+		ok = false;
+	treq_free(t);
+	free(t);
+	return ok;
+}
+
+static bool t_upstream_pool(char *why, size_t whylen)
+{
+	static const struct tpiece p[] = { { 0x800000, 0x1000 }, { 0x820000, 0x3000 } };
+	struct treq *t = calloc(1, sizeof(*t));
+	struct tdev d = { 0 };
+	struct queue_limits lim;
+	struct run_spec r = {
+		.path = NVMP_DMA_UPSTREAM, .use = DRV_SGL, .inj_fn = SIM_F_MEMPOOL,
+		.inj_nth = 1,
+	};
+	struct run_result res;
+	bool ok;
+
+	lim_nvme(&lim, 0xffffffff);
+	ok = dev_cycle(&d, SIM_NVME0, &all_modes[1], why, whylen) &&
+	     !treq_from_pieces(t, &lim, p, NULL, 2, true);
+	if (ok) {
+		ok = run_one(&d, t, &r, &res) && res.injected &&
+		     res.status == BLK_STS_RESOURCE && sim_cnt.unmaps == 1;
+		if (!ok)
+			snprintf(why, whylen, "status %s, injected %d, %u unmaps: %s",
+				 blk_status_name(res.status), res.injected,
+				 sim_cnt.unmaps, res.why);
+	}
+	if (!tdev_down(&d, why, ok ? whylen : 0))
+		ok = false;
+	treq_free(t);
+	free(t);
+	return ok;
+}
+
+static bool t_init_failure(char *why, size_t whylen)
+{
+	struct device *dev = &sim_clients[SIM_NVME0]->dev;
+	struct sim_dma_dev cfg = { .mode = SIM_IOMMU, .granule = 4096,
+				   .min_align_mask = 4095 };
+	long heap = sim_kmalloc_live, pcpu = sim_percpu_live;
+	struct nvmp_dma_dev dd;
+	bool injected;
+	unsigned int n;
+	int ret;
+
+	sim_dma_setup(dev, &cfg);
+	for (n = 1; n < 100; n++) {
+		memset(&dd, 0, sizeof(dd));
+		sim_reset_counts();
+		sim_reset_violations();
+		sim_inject(SIM_F_KMALLOC, n);
+		ret = nvmp_dma_dev_init(&dd, dev, TR_MAX_SEGS_HW);
+		injected = sim_injected;
+		sim_inject(SIM_F_ANY, 0);
+		if (!injected) {
+			if (ret) {
+				snprintf(why, whylen, "init failed (%d) with nothing failing", ret);
+				return false;
+			}
+			nvmp_dma_dev_exit(&dd);
+			break;
+		}
+		if (ret != -ENOMEM) {
+			snprintf(why, whylen, "allocation %u failed, init returned %d", n, ret);
+			return false;
+		}
+		if (sim_kmalloc_live != heap || sim_percpu_live != pcpu ||
+		    sim_nr_violations()) {
+			snprintf(why, whylen, "allocation %u failed: %ld + %ld per-CPU left%s%s",
+				 n, sim_kmalloc_live - heap, sim_percpu_live - pcpu,
+				 sim_nr_violations() ? "; " : "", sim_violation_msg(0));
+			return false;
+		}
+	}
+	if (n < 3) {
+		snprintf(why, whylen, "init made only %u allocations", n - 1);
+		return false;
+	}
+	if (sim_kmalloc_live != heap || sim_percpu_live != pcpu ||
+	    sim_live_iovas()) {
+		snprintf(why, whylen, "init and exit leave objects behind");
+		return false;
+	}
+	return true;
+}
+
+static bool t_probe_failure(char *why, size_t whylen)
+{
+	static const struct tpiece p[] = { { 0x900000, 0x1000 }, { 0x910000, 0x1000 } };
+	struct treq *t = calloc(1, sizeof(*t));
+	struct tdev d = { 0 };
+	struct queue_limits lim;
+	struct run_spec r = { .path = NVMP_DMA_IOVA, .use = DRV_PRP };
+	struct run_result res;
+	bool ok = false;
+
+	lim_nvme(&lim, 0xffffffff);
+	if (treq_from_pieces(t, &lim, p, NULL, 2, false))
+		goto out;
+	/* The IOVA probe at init fails: the device is not iova-capable. */
+	sim_reset_counts();
+	sim_inject(SIM_F_IOVA_ALLOC, 1);
+	d.client = SIM_NVME0;
+	d.dev = &sim_clients[SIM_NVME0]->dev;
+	d.cfg.mode = SIM_IOMMU;
+	d.cfg.granule = 4096;
+	d.cfg.min_align_mask = 4095;
+	snprintf(d.name, sizeof(d.name), "nvme0 iommu-4k, probe failed");
+	sim_dma_setup(d.dev, &d.cfg);
+	if (nvmp_dma_dev_init(&d.dd, d.dev, TR_MAX_SEGS_HW) || d.dd.iova_capable ||
+	    sim_live_iovas()) {
+		snprintf(why, whylen, "init with a failing IOVA probe: capable %d, %u IOVAs",
+			 d.dd.iova_capable, sim_live_iovas());
+		goto out;
+	}
+	d.dbg = debugfs_create_dir("nvme0", NULL);
+	nvmp_dma_stats_debugfs(&d.dd, d.dbg);
+	d.up = true;
+	ok = run_one(&d, t, &r, &res) && res.path_taken == NVMP_DMA_PHYS;
+	if (!ok)
+		snprintf(why, whylen, "iova path on a device that cannot: %s path, %s",
+			 nvmp_dma_path_name(res.path_taken), res.why);
+	if (!tdev_down(&d, why, ok ? whylen : 0))
+		ok = false;
+out:
+	treq_free(t);
+	free(t);
+	return ok;
+}
+
+static bool t_stats(char *why, size_t whylen)
+{
+	static const struct gen_opts o = { .p2p_pct = 10, .force_prov = -1 };
+	struct treq *t = calloc(1, sizeof(*t));
+	struct tdev d = { 0 };
+	struct dentry *f;
+	unsigned int i, p;
+	bool ok;
+
+	ok = dev_cycle(&d, SIM_NVME0, &all_modes[2], why, whylen);
+	for (i = 0; i < 40 && ok; i++) {
+		struct queue_limits lim;
+		struct src s;
+
+		src_init_seed(&s, mix(0x57a7, i));
+		sim_cpu = i % SIM_NR_CPUS;
+		gen_limits(&s, &lim, true);
+		if (!gen_request(&s, t, &lim, &o))
+			ok = all_paths(&d, t, false, SIM_F_ANY, why, whylen);
+	}
+	for (p = 0; p < NVMP_DMA_NR_PATHS && ok; p++) {
+		if (!d.expect[p].requests) {
+			snprintf(why, whylen, "path %s saw no requests", nvmp_dma_path_name(p));
+			ok = false;
+		}
+	}
+	ok = ok && tdev_check_stats(&d, why, whylen);
+	/* Writing anything but 0 is refused... */
+	f = sim_debugfs_lookup("nvme0/dma/phys");
+	if (ok && (!f || sim_debugfs_write(f, "1") != -EINVAL ||
+		   sim_debugfs_write(f, "zero") != -EINVAL)) {
+		snprintf(why, whylen, "writing other than 0 is not refused");
+		ok = false;
+	}
+	ok = ok && tdev_check_stats(&d, why, whylen);
+	/* ...0 resets one path... */
+	if (ok && sim_debugfs_write(f, "0\n")) {
+		snprintf(why, whylen, "writing 0 to phys failed");
+		ok = false;
+	}
+	memset(&d.expect[NVMP_DMA_PHYS], 0, sizeof(d.expect[0]));
+	ok = ok && tdev_check_stats(&d, why, whylen);
+	/* ...or all of them. */
+	f = sim_debugfs_lookup("nvme0/dma/all");
+	if (ok && (!f || sim_debugfs_write(f, "0"))) {
+		snprintf(why, whylen, "writing 0 to all failed");
+		ok = false;
+	}
+	memset(d.expect, 0, sizeof(d.expect));
+	if (!tdev_down(&d, why, ok ? whylen : 0))
+		ok = false;
+	treq_free(t);
+	free(t);
+	return ok;
+}
+
+/* The driver's own debug knob: fail after the first range. */
+static bool t_drv_fail_mappings(char *why, size_t whylen)
+{
+	static const struct tpiece p[] = { { 0xa00000, 0x1000 }, { 0xa20000, 0x1000 } };
+	struct treq *t = calloc(1, sizeof(*t));
+	struct tdev d = { 0 };
+	struct queue_limits lim;
+	struct run_spec r = { .path = NVMP_DMA_PHYS, .use = DRV_PRP,
+			  .fail_after_first = true, .want_error = true,
+			  .want_status = BLK_STS_RESOURCE };
+	struct run_result res;
+	bool ok;
+
+	lim_nvme(&lim, 0xffffffff);
+	ok = dev_cycle(&d, SIM_NVME0, &all_modes[2], why, whylen) &&
+	     !treq_from_pieces(t, &lim, p, NULL, 2, false);
+	if (ok) {
+		ok = run_one(&d, t, &r, &res);
+		if (!ok)
+			fail_msg(why, whylen, &d, t, &r, &res);
+	}
+	tdev_down(&d, why, ok ? whylen : 0);
+	treq_free(t);
+	free(t);
+	return ok;
+}
+
+/* A multi-page PRP list whose second page cannot be had. */
+static bool t_drv_list_failure(char *why, size_t whylen)
+{
+	static const struct tpiece p[] = { { 0x1000000, 0x300000 } };
+	struct treq *t = calloc(1, sizeof(*t));
+	struct tdev d = { 0 };
+	struct queue_limits lim;
+	struct run_spec r = { .path = NVMP_DMA_PHYS, .use = DRV_PRP,
+			  .inj_fn = SIM_F_LIST, .inj_nth = 2 };
+	struct run_result res;
+	bool ok;
+
+	lim_nvme(&lim, 0xffffffff);
+	ok = dev_cycle(&d, SIM_NVME0, &all_modes[2], why, whylen) &&
+	     !treq_from_pieces(t, &lim, p, NULL, 1, true);
+	/* First a request that leaves its list address in the iod... */
+	if (ok) {
+		struct run_spec clean = r;
+
+		clean.inj_nth = 0;
+		ok = run_one(&d, t, &clean, &res);
+		if (!ok)
+			fail_msg(why, whylen, &d, t, &clean, &res);
+	}
+	/* ...then one whose second list page fails. */
+	if (ok) {
+		ok = run_one(&d, t, &r, &res);
+		if (!ok)
+			fail_msg(why, whylen, &d, t, &r, &res);
+	}
+	tdev_down(&d, why, ok ? whylen : 0);
+	treq_free(t);
+	free(t);
+	return ok;
+}
+
+struct focused {
+	const char *name;
+	bool (*fn)(char *why, size_t whylen);
+};
+
+static const struct focused tests[] = {
+	{ "path names round-trip through nvmp_dma_path_parse()", t_names },
+	{ "failure at every injectable call leaks nothing (all paths, modes, consumers)",
+	  t_inject_every },
+	{ "iova link failure at every segment leaks nothing", t_link_every },
+	{ "iova sync failure fails with BLK_STS_IOERR and leaks nothing", t_sync },
+	{ "map, mempool and list failures at every call leak nothing", t_map_every },
+	{ "p2p behind a switch: bus addresses with the provider's offset, nothing mapped",
+	  t_p2p_switch },
+	{ "p2p through the host bridge: DMA_ATTR_MMIO on every path", t_p2p_host },
+	{ "p2p not supported: BLK_STS_INVAL (sg: BLK_STS_TARGET), nothing leaked",
+	  t_p2p_none },
+	{ "p2p behind a switch with ACS redirect goes through the host bridge",
+	  t_p2p_acs },
+	{ "host and peer memory in one request fail with BLK_STS_INVAL, nothing leaked",
+	  t_mixed },
+	{ "a segment never crosses a seg_boundary_mask window", t_boundary },
+	{ "iova on 16K/64K granules falls back to phys where segments are off the granule",
+	  t_granule },
+	{ "discard payload on every path", t_discard },
+	{ "bios split inside bio_vecs", t_split },
+	{ "auto takes iova for multi-segment requests on an IOMMU, phys otherwise",
+	  t_auto },
+	{ "upstream: segment record allocation failure undoes the first range",
+	  t_upstream_pool },
+	{ "dev init: allocation failure at every step leaks nothing", t_init_failure },
+	{ "dev init: a failing IOVA probe makes iova fall back to phys", t_probe_failure },
+	{ "stats: debugfs shows the counts, 0 resets, anything else is refused",
+	  t_stats },
+	/* Regressions of two driver bugs this harness found in io.c. */
+	{ "driver: the fail_mappings knob unmaps only what it recorded",
+	  t_drv_fail_mappings },
+	{ "driver: a failed second PRP list page is freed with its own DMA address",
+	  t_drv_list_failure },
+};
+
+int main(int argc, char **argv)
+{
+	u64 seed = 0;
+	bool have_seed = false, list = false;
+	unsigned int iters = 10000, i;
+	long only_req = -1;
+	char why[2048], name[256];
+
+	for (i = 1; i < (unsigned int)argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < (unsigned int)argc ? argv[i + 1] : NULL;
+
+		if (!strcmp(a, "--seed") && v) {
+			seed = strtoull(v, NULL, 0);
+			have_seed = true;
+			i++;
+		} else if (!strcmp(a, "--iters") && v) {
+			iters = strtoul(v, NULL, 0);
+			i++;
+		} else if (!strcmp(a, "--tag") && v) {
+			opt_tag = v;
+			i++;
+		} else if (!strcmp(a, "--only") && v) {
+			opt_only = v;
+			i++;
+		} else if (!strcmp(a, "--request") && v) {
+			only_req = strtol(v, NULL, 0);
+			i++;
+		} else if (!strcmp(a, "--quick")) {
+			opt_quick = true;
+		} else if (!strcmp(a, "--verbose")) {
+			sim_verbose = true;
+			check_verbose = true;
+		} else if (!strcmp(a, "--list")) {
+			list = true;
+		} else {
+			fprintf(stderr, "usage: %s [--seed N] [--iters N] [--tag TEXT] [--quick]\n",
+				argv[0]);
+			fprintf(stderr, "  [--only TEXT] [--request I] [--verbose]\n");
+			fprintf(stderr, "  [--list]\n");
+			return 2;
+		}
+	}
+	if (!have_seed)
+		seed = (u64)time(NULL) ^ ((u64)clock() << 20);
+	if (only_req >= 0 && !have_seed) {
+		fprintf(stderr, "--request needs --seed\n");
+		return 2;
+	}
+	if (list) {
+		printf("random %u requests (seed N)\n", iters);
+		for (i = 0; i < ARRAY_SIZE(tests); i++)
+			printf("%s\n", tests[i].name);
+		return 0;
+	}
+	sim_pci_init();
+
+	printf("# seed %llu (reproduce: %s --seed %llu)\n",
+	       (unsigned long long)seed, argv[0], (unsigned long long)seed);
+	snprintf(name, sizeof(name), "random %u requests (seed %llu)",
+		 only_req >= 0 ? 1 : iters, (unsigned long long)seed);
+	if (only_req >= 0 || selected(name)) {
+		why[0] = 0;
+		memset(&cover, 0, sizeof(cover));
+		report(test_random(seed, iters, only_req, why, sizeof(why)), name, why);
+	}
+	for (i = 0; i < ARRAY_SIZE(tests) && only_req < 0; i++) {
+		if (!selected(tests[i].name))
+			continue;
+		why[0] = 0;
+		sim_reset_violations();
+		report(tests[i].fn(why, sizeof(why)), tests[i].name, why);
+	}
+	sim_pci_exit();
+	if (sim_kmalloc_live || sim_percpu_live || sim_debugfs_live)
+		printf("# left behind: %ld heap, %ld per-CPU, %ld debugfs objects\n",
+		       sim_kmalloc_live, sim_percpu_live, sim_debugfs_live);
+	printf("# %u test(s), %u failed\n", nrun, nfailed);
+	return nfailed ? 1 : 0;
+}
