@@ -9,14 +9,19 @@ b=($(nvme_bdfs))
 hold_unclaimed
 
 refuse_load() {	# parameter expected-message
-	dmesg -C
+	local mark
+	mark=$(dmesg | wc -l)
 	if modprobe nvme-phys "$1" 2>/dev/null; then
 		echo "loaded with $1"
 		exit 1
 	fi
 	[ ! -d /sys/module/nvme_phys ]
-	dmesg | grep -q "$2" || { echo "no message '$2' for $1"; dmesg | tail -n 3; exit 1; }
-	echo "refused $1: $(dmesg | grep "$2" | head -n1)"
+	if ! dmesg | tail -n +"$((mark + 1))" | grep -q "$2"; then
+		echo "no message '$2' for $1"
+		dmesg | tail -n 3
+		exit 1
+	fi
+	echo "refused $1: $(dmesg | grep "$2" | tail -n1)"
 }
 refuse_load dma_path=bogus "dma_path: unknown path 'bogus'"
 refuse_load io_queue_depth=1 "io_queue_depth=1 out of range"

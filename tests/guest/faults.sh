@@ -55,17 +55,24 @@ wait "$pid"
 [ "$(cat "$dbg/fail_mappings")" = 0 ]
 
 echo "--- removal under I/O"
+echo 0 >"$dbg/dma/all"
 fio --name=remove --filename="$disk" --ioengine=io_uring --direct=1 \
 	--rw=randrw --bs=16k --size=256m --iodepth=16 --time_based --runtime=60 \
-	--output-format=terse >/dev/null 2>&1 &
+	--output-format=terse >fio-remove.txt 2>&1 &
 pid=$!
-sleep 3
+# Unbind once I/O really flows (fio starts slowly under emulation).
+until [ "$(awk 'NR > 1 { s += $2 } END { print s }' "$dbg/dma/all")" -gt 100 ]; do
+	kill -0 $pid 2>/dev/null || break
+	sleep 0.2
+done
 start=$SECONDS
 echo "${b[0]}" >"/sys/bus/pci/devices/${b[0]}/driver/unbind"
 if wait "$pid"; then
-	echo "fio did not see the controller go"
+	echo "fio did not see the controller go:"
+	tail -n 5 fio-remove.txt
 	exit 1
 fi
+grep -m1 -i "error" fio-remove.txt || true
 echo "fio ended $((SECONDS - start)) s after the unbind"
 [ $((SECONDS - start)) -lt 50 ]
 [ ! -b "$disk" ]

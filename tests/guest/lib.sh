@@ -90,11 +90,11 @@ ctrl_disk() {
 }
 
 wait_disk() {
-	local i disk
-	for i in $(seq 1 600); do
+	local disk deadline=$((SECONDS + 60))
+	while [ $SECONDS -lt $deadline ]; do
 		disk=$(ctrl_disk "$1")
 		[ -n "$disk" ] && [ -b "$disk" ] && return 0
-		sleep 0.1
+		sleep 0.2
 	done
 	echo "wait_disk: no namespace of $1 appeared within 60 s; its driver said:" >&2
 	dmesg | grep "$1" | tail -n 5 >&2

@@ -27,7 +27,7 @@ reads() {	# path mem
 	echo 0 >"$dbg/dma/$1"
 	fio --name="stats-$1-$2" --filename="$disk" --ioengine=io_uring --direct=1 \
 		--rw=randread --bs=128k --size=16m --iodepth=4 --mem="$2" \
-		--norandommap --number_ios=64 --output-format=terse >/dev/null
+		--norandommap --number_ios=32 --output-format=terse >/dev/null
 }
 ratio() {	# path -> segments per request, integer
 	echo $(($(stat_of "${b[0]}" "$1" segs_out) / $(stat_of "${b[0]}" "$1" requests)))
@@ -41,7 +41,7 @@ for path in auto phys iova page sg upstream; do
 	fallback=$(stat_of "${b[0]}" "$path" iova_fallback)
 	segs=$(ratio "$path")
 	echo "$path 4k pages: requests $req segs/request $segs batched $batched fallback $fallback"
-	[ "$req" -ge 64 ]
+	[ "$req" -ge 32 ]
 	case $path in
 	auto | iova)
 		[ "$segs" -ge 2 ]

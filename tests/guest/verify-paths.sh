@@ -16,7 +16,7 @@ fi
 dbg=$(phys_debugfs "${b[0]}")
 echo "disks: ${disks[*]}"
 
-size=${VERIFY_SIZE:-6m}
+size=${VERIFY_SIZE:-4m}
 for path in auto phys iova page sg upstream; do
 	set_path "${b[0]}" "$path"
 	echo 0 >"$dbg/dma/$path"
