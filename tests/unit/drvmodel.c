@@ -15,7 +15,6 @@ const char *const drv_consumer_names[DRV_NR_CONSUMERS] = {
 	[DRV_PRP] = "prp", [DRV_SGL] = "sgl", [DRV_RAW] = "raw",
 };
 
-
 /* --- a dma_pool of list pages ---------------------------------------------- */
 
 #define DRV_POOL_MAX 32
