@@ -14,6 +14,7 @@
 #include <linux/io-64-nonatomic-lo-hi.h>
 #include <linux/module.h>
 #include <linux/pci.h>
+#include <linux/seq_file.h>
 #include "nvmp.h"
 
 #define NVMP_NAME "nvme-phys"
@@ -798,6 +799,21 @@ static int nvmp_atomic_set(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(nvmp_atomic_fops, nvmp_atomic_get, nvmp_atomic_set,
 			 "%llu\n");
 
+static int nvmp_dptr_show(struct seq_file *m, void *v)
+{
+	struct nvmp_ctrl *ctrl = m->private;
+	u64 prp = 0, sgl = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		prp += per_cpu_ptr(ctrl->dptr_stats, cpu)->prp;
+		sgl += per_cpu_ptr(ctrl->dptr_stats, cpu)->sgl;
+	}
+	seq_printf(m, "prp %llu\nsgl %llu\n", prp, sgl);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(nvmp_dptr);
+
 static void nvmp_debugfs_init(struct nvmp_ctrl *ctrl)
 {
 	char name[24];
@@ -808,6 +824,8 @@ static void nvmp_debugfs_init(struct nvmp_ctrl *ctrl)
 				   &ctrl->drop_completions, &nvmp_atomic_fops);
 	debugfs_create_file_unsafe("fail_mappings", 0600, ctrl->debugfs,
 				   &ctrl->fail_mappings, &nvmp_atomic_fops);
+	debugfs_create_file("data_pointers", 0400, ctrl->debugfs, ctrl,
+			    &nvmp_dptr_fops);
 	nvmp_dma_stats_debugfs(&ctrl->dma, ctrl->debugfs);
 }
 
@@ -836,6 +854,7 @@ static void nvmp_teardown(struct nvmp_ctrl *ctrl)
 	pci_release_mem_regions(ctrl->pdev);
 	pci_disable_device(ctrl->pdev);
 	debugfs_remove_recursive(ctrl->debugfs);
+	free_percpu(ctrl->dptr_stats);
 	ida_free(&nvmp_ida, ctrl->instance);
 	kfree(ctrl->queues);
 	kfree(ctrl);
@@ -911,7 +930,8 @@ static int nvmp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	}
 	ctrl->list_pool = dma_pool_create("nvme-phys lists", ctrl->dev,
 					  NVMP_PAGE, NVMP_PAGE, 0);
-	if (!ctrl->list_pool) {
+	ctrl->dptr_stats = alloc_percpu(struct nvmp_dptr_stats);
+	if (!ctrl->list_pool || !ctrl->dptr_stats) {
 		ret = -ENOMEM;
 		goto out;
 	}

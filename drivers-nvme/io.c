@@ -381,8 +381,13 @@ static blk_status_t nvmp_map_data(struct nvmp_ctrl *ctrl, struct request *rq)
 		ret = nvmp_build_sgl(ctrl, rq, &it, total);
 	else
 		ret = nvmp_build_prps(ctrl, rq, &it, total);
-	if (!ret)
+	if (!ret) {
+		if (iod->use_sgl)
+			this_cpu_inc(ctrl->dptr_stats->sgl);
+		else if (nvmp_rq_queue(rq)->qid)
+			this_cpu_inc(ctrl->dptr_stats->prp);
 		return BLK_STS_OK;
+	}
 unmap:
 	nvmp_unmap_data(ctrl, rq);
 	return ret;

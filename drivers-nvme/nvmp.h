@@ -33,6 +33,12 @@ enum nvmp_state {
 
 struct nvmp_ctrl;
 
+/* How I/O commands carried their data (debugfs "data_pointers"). */
+struct nvmp_dptr_stats {
+	u64 prp;
+	u64 sgl;
+};
+
 struct nvmp_queue {
 	struct nvmp_ctrl *ctrl;
 	spinlock_t sq_lock;		/* sq_tail and the SQ slots */
@@ -107,6 +113,7 @@ struct nvmp_ctrl {
 	u32 nn;
 
 	struct dentry *debugfs;
+	struct nvmp_dptr_stats __percpu *dptr_stats;
 	atomic_t drop_completions;	/* debug: swallow the next N completions */
 	atomic_t fail_mappings;		/* debug: fail the next N mappings */
 };

@@ -18,12 +18,24 @@ verify() {
 		--rw=randwrite --bsrange=512-1m --size=16m --iodepth=16 \
 		--verify=crc32c --verify_fatal=1 --do_verify=1 --output-format=terse >/dev/null
 }
+dptr() {	# prp|sgl
+	awk -v k="$1" '$1 == k { print $2 }' "$(phys_debugfs "${b[0]}")/data_pointers"
+}
 for threshold in 0 1; do
 	echo "$threshold" >/sys/module/nvme_phys/parameters/sgl_threshold
+	prp0=$(dptr prp) sgl0=$(dptr sgl)
 	for path in phys iova sg; do
 		set_path "${b[0]}" "$path"
 		verify "mdts-sgl$threshold-$path"
 	done
+	prp=$(($(dptr prp) - prp0)) sgl=$(($(dptr sgl) - sgl0))
+	echo "sgl_threshold=$threshold: $prp commands with PRPs, $sgl with SGLs"
+	# 0: never SGLs.  1: every I/O command with data uses an SGL.
+	if [ "$threshold" = 0 ]; then
+		[ "$sgl" = 0 ] && [ "$prp" -gt 0 ]
+	else
+		[ "$prp" = 0 ] && [ "$sgl" -gt 0 ]
+	fi
 done
 echo 32768 >/sys/module/nvme_phys/parameters/sgl_threshold
 
