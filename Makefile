@@ -54,7 +54,11 @@ check-debug:
 	tests/check --debug-kernel
 
 bench:
-	fio-jobs/compare $(if $(QUICK),--quick) $(if $(LAZY),--lazy)
+	@if [ -x fio-jobs/compare ]; then \
+		fio-jobs/compare $(if $(QUICK),--quick) $(if $(LAZY),--lazy); \
+	else \
+		echo "make bench: not implemented yet (fio-jobs/compare comes with the benchmark issue)"; \
+	fi
 
 help:
 	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
