@@ -9,6 +9,7 @@
 #    back when bound again;
 #  - 20 unload/reload cycles: slab does not grow, and under DMA-API debugging
 #    no mapping is left behind.
+# guest-timeout: 1500
 set -eu
 . "$SRC/tests/guest/lib.sh"
 b=($(nvme_bdfs))
@@ -101,7 +102,9 @@ cycle	# warm up caches that stay
 slab0=$(slab)
 dma0=$(dma_entries)
 for i in $(seq 1 20); do
+	t0=$SECONDS
 	cycle
+	echo "cycle $i: $((SECONDS - t0)) s"
 done
 slab1=$(slab)
 dma1=$(dma_entries)
