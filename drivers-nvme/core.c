@@ -721,18 +721,24 @@ static ssize_t dma_path_store(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RW(dma_path);
 
+/* The action attributes take "1" (or "y", "on") and nothing else. */
+static int nvmp_parse_trigger(const char *buf)
+{
+	bool val;
+
+	return kstrtobool(buf, &val) || !val ? -EINVAL : 0;
+}
+
 /* Writing "1" resets the controller and returns once it is back (or dead). */
 static ssize_t reset_controller_store(struct device *dev,
 				      struct device_attribute *attr,
 				      const char *buf, size_t count)
 {
 	struct nvmp_ctrl *ctrl = nvmp_dev_ctrl(dev);
-	bool val;
-	int ret;
+	int ret = nvmp_parse_trigger(buf);
 
-	ret = kstrtobool(buf, &val);
-	if (ret || !val)
-		return -EINVAL;
+	if (ret)
+		return ret;
 	if (!nvmp_change_state(ctrl, NVMP_RESETTING))
 		return -EBUSY;
 	queue_work(system_unbound_wq, &ctrl->reset_work);
@@ -746,12 +752,10 @@ static ssize_t rescan_controller_store(struct device *dev,
 				       const char *buf, size_t count)
 {
 	struct nvmp_ctrl *ctrl = nvmp_dev_ctrl(dev);
-	bool val;
-	int ret;
+	int ret = nvmp_parse_trigger(buf);
 
-	ret = kstrtobool(buf, &val);
-	if (ret || !val)
-		return -EINVAL;
+	if (ret)
+		return ret;
 	if (READ_ONCE(ctrl->state) != NVMP_LIVE)
 		return -EBUSY;
 	ret = nvmp_scan(ctrl);

@@ -32,10 +32,7 @@ fio --name=gone --filename="$disk" --ioengine=io_uring --direct=1 --rw=randread 
 	--bs=4k --size=64m --iodepth=8 --time_based --runtime=60 \
 	--output-format=terse >/dev/null 2>&1 &
 pid=$!
-until [ "$(awk 'NR > 1 { s += $2 } END { print s }' "$dbg/dma/all")" -gt 100 ]; do
-	kill -0 $pid 2>/dev/null || break
-	sleep 0.2
-done
+wait_io "${b[0]}" $pid
 start=$SECONDS
 echo 1 >"/sys/bus/pci/devices/${b[0]}/remove"
 if wait $pid; then

@@ -61,11 +61,7 @@ fio --name=remove --filename="$disk" --ioengine=io_uring --direct=1 \
 	--rw=randrw --bs=16k --size=256m --iodepth=16 --time_based --runtime=60 \
 	--output-format=terse >fio-remove.txt 2>&1 &
 pid=$!
-# Unbind once I/O really flows (fio starts slowly under emulation).
-until [ "$(awk 'NR > 1 { s += $2 } END { print s }' "$dbg/dma/all")" -gt 100 ]; do
-	kill -0 $pid 2>/dev/null || break
-	sleep 0.2
-done
+wait_io "${b[0]}" $pid
 start=$SECONDS
 echo "${b[0]}" >"/sys/bus/pci/devices/${b[0]}/driver/unbind"
 if wait "$pid"; then

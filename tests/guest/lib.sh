@@ -115,6 +115,18 @@ set_path() {
 	echo "$2" >"$(phys_sysfs "$1")/dma_path"
 }
 
+# wait_io BDF PID [N]: wait until the controller has mapped more than N
+# requests (default 100) since its statistics were reset, or PID is gone.
+# fio takes seconds to start under emulation: act once I/O really flows.
+wait_io() {
+	local all
+	all=$(phys_debugfs "$1")/dma/all
+	until [ "$(awk 'NR > 1 { s += $2 } END { print s }' "$all")" -gt "${3:-100}" ]; do
+		kill -0 "$2" 2>/dev/null || return 0
+		sleep 0.2
+	done
+}
+
 # stat_of BDF PATH KEY: one counter from the path's statistics.
 stat_of() {
 	awk -v k="$3" '$1 == k { print $2 }' "$(phys_debugfs "$1")/dma/$2"

@@ -16,11 +16,7 @@ fio --name=switch --filename="$disk" --ioengine=io_uring --direct=1 \
 	--offset_increment=192m --verify=crc32c --verify_fatal=1 --do_verify=1 \
 	--output-format=terse >/dev/null &
 fio_pid=$!
-# fio takes a while to start under emulation: switch once I/O flows.
-until [ "$(awk 'NR > 1 { s += $2 } END { print s }' "$dbg/dma/all")" -gt 0 ]; do
-	kill -0 $fio_pid 2>/dev/null || break
-	sleep 0.2
-done
+wait_io "${b[0]}" $fio_pid 0
 n=0
 while kill -0 $fio_pid 2>/dev/null; do
 	for path in phys iova page sg upstream auto; do
