@@ -1,0 +1,828 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""Raw results of fio-jobs/bench-run -> figures, summary.json, report.md.
+
+Python standard library only (the host has no matplotlib; bench_plots.py
+draws the pictures where matplotlib is).
+
+A run folder holds one folder per IOMMU mode (or "dev" on real hardware),
+each with raw/ as bench-run wrote it (see the comment at its top).  A cell is
+one (mode, path, job); every round gives it one measurement or a failure.
+"""
+
+import datetime
+import json
+import math
+import os
+import re
+import statistics
+
+PATHS = ["auto", "phys", "iova", "page", "sg", "upstream"]
+INTREE = "in-tree"
+VARIANTS = PATHS + [INTREE]
+MODE_ORDER = ["off", "strict", "lazy", "pt", "dev"]
+
+METRICS = [
+    # key, column title, unit, digits, lower is better
+    ("p50_us", "p50", "µs", 1, True),
+    ("p99_us", "p99", "µs", 1, True),
+    ("p999_us", "p99.9", "µs", 1, True),
+    ("iops", "IOPS", "", 0, False),
+    ("mbps", "MB/s", "", 1, False),
+    ("sys_cpu_us_per_io", "sys CPU/IO", "µs", 1, True),
+    ("map_unmap_ns_per_req", "map+unmap/req", "ns", 0, True),
+]
+SUMMARY_KEYS = [m[0] for m in METRICS] + ["rounds"]
+PCT_KEYS = {"p50_us": "50.000000", "p99_us": "99.000000", "p999_us": "99.900000"}
+
+
+class BenchError(Exception):
+    """Bad raw data or a bad request: one line for the user."""
+
+
+# --- reading -----------------------------------------------------------------
+
+def read_kv(path):
+    """key=value lines -> dict (missing file: empty dict)."""
+    out = {}
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                line = line.rstrip("\n")
+                if "=" in line:
+                    k, v = line.split("=", 1)
+                    out[k.strip()] = v.strip()
+    except FileNotFoundError:
+        pass
+    return out
+
+
+def read_stats(path):
+    """A debugfs statistics file ("key value ..." lines) -> dict of ints."""
+    out = {}
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 2 and parts[1].isdigit():
+                out[parts[0]] = int(parts[1])
+            elif len(parts) > 2:
+                out[parts[0]] = [int(x) for x in parts[1:] if x.isdigit()]
+    return out
+
+
+def read_snapshot(path):
+    """A hook snapshot: the /proc/stat cpu line and the disk's diskstats line."""
+    cpu = disk = None
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            parts = line.split()
+            if parts and parts[0] == "cpu":
+                cpu = [int(x) for x in parts[1:]]
+            elif parts and parts[0] == "disk":
+                # disk MAJOR MINOR NAME reads merged sectors ms writes merged sectors ...
+                disk = [int(x) for x in parts[4:]]
+    return cpu, disk
+
+
+def load_fio_json(path):
+    """fio's JSON output; fio may put "Saving output of prerun ..." lines before it."""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        text = f.read()
+    start = text.find("{")
+    while start > 0 and text[start - 1] != "\n":
+        start = text.find("{", start + 1)
+    if start < 0:
+        raise ValueError("no JSON in " + path)
+    obj, _ = json.JSONDecoder().raw_decode(text[start:])
+    return obj
+
+
+def parse_job_file(path):
+    """The options of a job file (global and job section merged, later wins)."""
+    opts = {}
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            line = line.strip()
+            if not line or line[0] in "#;[":
+                continue
+            if "=" in line:
+                k, v = line.split("=", 1)
+                opts[k.strip()] = v.strip()
+            else:
+                opts[line] = "1"
+    return opts
+
+
+def size_bytes(text, default=0):
+    m = re.match(r"^\s*(\d+)\s*([kmgt]?)i?b?\s*$", str(text), re.I)
+    if not m:
+        return default
+    mult = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+    return int(m.group(1)) * mult[m.group(2).lower()]
+
+
+def headline(opts):
+    """The metric that decides "faster" for a job: (key, description)."""
+    depth = int(re.sub(r"\D", "", opts.get("iodepth", "1")) or 1)
+    bs = size_bytes(opts.get("bs", "4k"), 4096)
+    if depth <= 1:
+        return "p50_us", "p50 latency"
+    if bs >= 256 * 1024:
+        return "mbps", "bandwidth"
+    return "iops", "IOPS"
+
+
+def fail_reason_from_log(log_lines, name):
+    for line in log_lines:
+        if name in line and ("error" in line.lower() or "fio:" in line):
+            return line.strip()[:200]
+    return None
+
+
+def measure(job_entry, pre, post, dma, path_back, variant, bs, clk_tck):
+    """One round's figures for one cell, or raise BenchError with the reason."""
+    if job_entry.get("error", 0):
+        err = job_entry["error"]
+        raise BenchError("fio error %d (%s)" % (err, os.strerror(err)))
+    rd, wr = job_entry["read"], job_entry["write"]
+    ios = rd["total_ios"] + wr["total_ios"]
+    if ios == 0:
+        raise BenchError("no I/O completed")
+    main = rd if rd["total_ios"] >= wr["total_ios"] else wr
+    lat = main.get("lat_ns", {})
+    pct = lat.get("percentile") or main["clat_ns"].get("percentile")
+    if not pct:
+        raise BenchError("fio reported no latency percentiles")
+    res = {
+        "p50_us": pct["50.000000"] / 1000.0,
+        "p99_us": pct["99.000000"] / 1000.0,
+        "p999_us": pct["99.900000"] / 1000.0,
+        "iops": rd["iops"] + wr["iops"],
+        "mbps": (rd["bw_bytes"] + wr["bw_bytes"]) / 1e6,
+        "curve": {float(k): v / 1000.0 for k, v in pct.items()},
+        "ios": ios,
+        "lat_kind": "total" if lat.get("percentile") else "completion",
+    }
+    # Kernel CPU time (system + irq + softirq, every CPU) between the hook's
+    # snapshots, per I/O of the job's block size in the same window.
+    res["sys_cpu_us_per_io"] = None
+    if pre and post and pre[0] and post[0] and pre[1] and post[1]:
+        ticks = sum(post[0][i] - pre[0][i] for i in (2, 5, 6))
+        sectors = (post[1][2] - pre[1][2]) + (post[1][6] - pre[1][6])
+        nio = sectors * 512.0 / bs if bs else 0
+        if nio > 0:
+            res["sys_cpu_us_per_io"] = ticks * (1e6 / clk_tck) / nio
+    res["map_unmap_ns_per_req"] = None
+    res["segs_per_req"] = None
+    if variant != INTREE:
+        if dma is None or path_back is None:
+            raise BenchError("no driver statistics (the hook after the run did not run)")
+        if path_back != variant:
+            raise BenchError("dma_path read back as '%s', not '%s'" % (path_back, variant))
+        reqs = dma.get("requests", 0)
+        if reqs <= 0:
+            raise BenchError("the driver counted no requests on path %s" % variant)
+        res["map_unmap_ns_per_req"] = (dma.get("map_ns", 0) + dma.get("unmap_ns", 0)) / reqs
+        res["segs_per_req"] = dma.get("segs_in", 0) / reqs
+        res["segs_out_per_req"] = dma.get("segs_out", 0) / reqs
+        res["dma_errors"] = dma.get("errors", 0)
+        res["iova_fallback"] = dma.get("iova_fallback", 0)
+    return res
+
+
+def load_mode(raw):
+    """Everything bench-run wrote in one raw folder."""
+    info = read_kv(os.path.join(raw, "info"))
+    if not info:
+        raise BenchError("no bench-run results in %s (no info file)" % raw)
+    label = info.get("label", os.path.basename(os.path.dirname(raw)))
+    jobs = info.get("jobs", "").split()
+    variants = info.get("paths", "").split()
+    rounds = int(info.get("rounds", "0") or 0)
+    clk_tck = float(info.get("clk_tck", "100") or 100)
+    job_opts = {}
+    for j in jobs:
+        jf = os.path.join(raw, "jobs", j + ".fio")
+        job_opts[j] = parse_job_file(jf) if os.path.exists(jf) else {}
+    skipped = {}
+    try:
+        with open(os.path.join(raw, "skipped"), encoding="utf-8") as f:
+            for line in f:
+                parts = line.rstrip("\n").split(" ", 2)
+                if len(parts) == 3:
+                    skipped[(parts[1], parts[0])] = parts[2]
+    except FileNotFoundError:
+        pass
+    cells = {}  # (variant, job) -> list of per-round dicts {"round", "ok", ...}
+    for r in range(1, rounds + 1):
+        rdir = os.path.join(raw, "r%d" % r)
+        entries, logs, statuses, hung = {}, [], [], {}
+        if os.path.isdir(rdir):
+            for name in sorted(os.listdir(rdir)):
+                full = os.path.join(rdir, name)
+                if re.match(r"^fio(-\d+)?\.json$", name):
+                    try:
+                        obj = load_fio_json(full)
+                        if obj.get("fio version"):
+                            info.setdefault("fio", obj["fio version"])
+                        for e in obj.get("jobs", []):
+                            entries[e["jobname"]] = e
+                    except (ValueError, KeyError):
+                        pass
+                elif re.match(r"^fio(-\d+)?\.log$", name):
+                    with open(full, encoding="utf-8", errors="replace") as f:
+                        logs.extend(f.read().splitlines())
+            for line in _lines(os.path.join(rdir, "status")):
+                parts = line.split()
+                if len(parts) == 2:
+                    statuses.append(int(parts[1]))
+            for line in _lines(os.path.join(rdir, "hung")):
+                parts = line.split()
+                if len(parts) == 2:
+                    hung[parts[0]] = parts[1]
+        for j in jobs:
+            bs = size_bytes(job_opts[j].get("bs", "4k"), 4096)
+            for v in variants:
+                if (v, j) in skipped:
+                    continue
+                name = "%s.%s" % (j, v)
+                rec = {"round": r}
+                try:
+                    if not os.path.isdir(rdir):
+                        rec["missing"] = True
+                        raise BenchError("round %d did not run" % r)
+                    if name in hung:
+                        raise BenchError("hung: no end %s s after its runtime; fio was stopped" % hung[name])
+                    if name not in entries:
+                        why = fail_reason_from_log(logs, name)
+                        if why:
+                            raise BenchError(why)
+                        bad = [s for s in statuses if s != 0]
+                        if not statuses:
+                            raise BenchError("no fio output for round %d" % r)
+                        if bad:
+                            raise BenchError("fio exited with %d before this run" % bad[0])
+                        raise BenchError("not in fio's output")
+                    base = os.path.join(rdir, name)
+                    pre = read_snapshot(base + ".pre") if os.path.exists(base + ".pre") else None
+                    post = read_snapshot(base + ".post") if os.path.exists(base + ".post") else None
+                    dma = read_stats(base + ".dma") if os.path.exists(base + ".dma") else None
+                    back = None
+                    if os.path.exists(base + ".path"):
+                        back = "".join(_lines(base + ".path")).strip()
+                    e = entries[name]
+                    if e.get("error", 0):
+                        why = fail_reason_from_log(logs, name)
+                        err = e["error"]
+                        raise BenchError("fio error %d (%s)%s" % (
+                            err, os.strerror(err), ": " + why if why else ""))
+                    rec.update(measure(e, pre, post, dma, back, v, bs, clk_tck))
+                    rec["ok"] = True
+                except BenchError as exc:
+                    rec["ok"] = False
+                    rec["reason"] = str(exc)
+                cells.setdefault((v, j), []).append(rec)
+    missing = [r for r in range(1, rounds + 1) if not os.path.isdir(os.path.join(raw, "r%d" % r))]
+    return {
+        "label": label, "info": info, "jobs": jobs, "variants": variants,
+        "rounds": rounds, "job_opts": job_opts, "skipped": skipped, "cells": cells,
+        "missing_rounds": missing,
+    }
+
+
+def _lines(path):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return [l.rstrip("\n") for l in f]
+    except FileNotFoundError:
+        return []
+
+
+def find_raw_dirs(run_dir):
+    """The raw folders of a run folder, one per mode."""
+    out = []
+    for name in sorted(os.listdir(run_dir)):
+        raw = os.path.join(run_dir, name, "raw")
+        if os.path.isfile(os.path.join(raw, "info")):
+            out.append(raw)
+    return out
+
+
+# --- aggregating -------------------------------------------------------------
+
+def aggregate(rounds):
+    """Median and spread of each figure over the rounds that worked."""
+    ok = [r for r in rounds if r.get("ok")]
+    bad = [r for r in rounds if not r.get("ok")]
+    agg = {"rounds": len(ok), "planned": len(rounds),
+           "failures": ["round %d: %s" % (r["round"], r["reason"]) for r in bad if not r.get("missing")],
+           "missing": [r["round"] for r in bad if r.get("missing")]}
+    for key in [m[0] for m in METRICS] + ["segs_per_req"]:
+        vals = [r[key] for r in ok if r.get(key) is not None]
+        if not vals:
+            agg[key] = None
+            agg[key + "_spread"] = None
+            continue
+        med = statistics.median(vals)
+        agg[key] = med
+        agg[key + "_min"] = min(vals)
+        agg[key + "_max"] = max(vals)
+        # One round has no spread to speak of.
+        agg[key + "_spread"] = None if len(vals) < 2 else (
+            (max(vals) - min(vals)) / 2.0 / med * 100.0 if med else 0.0)
+    curves = [r["curve"] for r in ok if r.get("curve")]
+    if curves:
+        pcts = sorted(set.intersection(*[set(c) for c in curves]))
+        agg["curve"] = {p: statistics.median([c[p] for c in curves]) for p in pcts}
+    kinds = {r.get("lat_kind") for r in ok}
+    agg["lat_kind"] = kinds.pop() if len(kinds) == 1 else "mixed"
+    if not ok:
+        agg["error"] = bad[0]["reason"] if bad else "no result"
+        agg["failures"] = agg["failures"] or []
+    return agg
+
+
+def analyse(mode):
+    """Per cell aggregates, headline ratios and the verdict for one mode."""
+    res = {}
+    for (v, j), rounds in mode["cells"].items():
+        res[(v, j)] = aggregate(rounds)
+    for (v, j), why in mode["skipped"].items():
+        res[(v, j)] = {"rounds": 0, "planned": 0, "failures": [], "error": why, "skipped": True}
+        for key in [m[0] for m in METRICS] + ["segs_per_req"]:
+            res[(v, j)][key] = None
+    mode["agg"] = res
+    mode["headline"] = {j: headline(mode["job_opts"].get(j, {})) for j in mode["jobs"]}
+    for (v, j), a in res.items():
+        key = mode["headline"][j][0]
+        for ref, name in (("page", "vs_page"), (INTREE, "vs_intree")):
+            a[name] = speed(a, res.get((ref, j)), key)
+    mode["verdict"] = verdict(mode)
+    return mode
+
+
+def speed(a, ref, key):
+    """How much faster a is than ref on key (>1: faster), and if it is beyond noise."""
+    if not a or not ref or a.get(key) is None or ref.get(key) is None:
+        return None
+    lower_better = key.endswith("_us")
+    if a[key] == 0 or ref[key] == 0:
+        return None
+    ratio = ref[key] / a[key] if lower_better else a[key] / ref[key]
+    if a is ref:
+        return {"ratio": 1.0, "clear": False, "noise": 0.0}
+    if a.get(key + "_spread") is None or ref.get(key + "_spread") is None:
+        # A single round: nothing to tell a difference from noise.
+        return {"ratio": ratio, "clear": None, "noise": None}
+    noise = (a[key + "_spread"] + ref[key + "_spread"]) / 100.0
+    return {"ratio": ratio, "clear": abs(ratio - 1.0) > noise, "noise": noise}
+
+
+def fmt_num(v, digits):
+    if v is None:
+        return "n/a"
+    if digits == 0 or abs(v) >= 1000:
+        return "{:,.0f}".format(v)
+    return "{:.{d}f}".format(v, d=digits)
+
+
+def fmt_ratio(s):
+    if not s:
+        return "n/a"
+    return ("≈" if s["clear"] is False else "") + "{:.2f}×".format(s["ratio"])
+
+
+def verdict(mode):
+    """Sentences saying which path wins where, from the figures."""
+    lines = []
+    wins = {}
+    res = mode["agg"]
+    for j in mode["jobs"]:
+        key, what = mode["headline"][j]
+        lower = key.endswith("_us")
+        cands = [(v, res[(v, j)]) for v in mode["variants"]
+                 if (v, j) in res and res[(v, j)].get(key) is not None]
+        if not cands:
+            lines.append("- %s: no path produced a result." % j)
+            continue
+        cands.sort(key=lambda c: c[1][key] if lower else -c[1][key])
+        best, ba = cands[0]
+        text = "- %s (%s): **%s** best, %s %s" % (
+            j, what, best, fmt_num(ba[key], 1 if key != "iops" else 0),
+            "µs" if lower else ("IOPS" if key == "iops" else "MB/s"))
+        rel = []
+        for ref in ("page", INTREE):
+            if ref != best and (ref, j) in res and ba.get("vs_" + ("page" if ref == "page" else "intree")):
+                s = ba["vs_" + ("page" if ref == "page" else "intree")]
+                rel.append("%s %s" % (fmt_ratio(s), ref))
+        if rel:
+            text += " (" + ", ".join(rel) + ")"
+        if len(cands) > 1:
+            second, sa = cands[1]
+            s = speed(ba, sa, key)
+            lead = (s["ratio"] - 1.0) * 100.0
+            if s["clear"] is None:
+                text += "; ahead of %s by %.1f%% (one round: no spread to judge that by)." % (second, lead)
+            elif s["clear"]:
+                text += "; ahead of %s by %.1f%%, more than the round-to-round spread (±%.1f%%)." % (
+                    second, lead, s["noise"] * 100.0)
+                wins[best] = wins.get(best, 0) + 1
+            else:
+                tied = [c[0] for c in cands if not speed(ba, c[1], key)["clear"]]
+                text += "; its lead over %s (%.1f%%) is within the spread (±%.1f%%): no clear winner among %s." % (
+                    second, lead, s["noise"] * 100.0, ", ".join(tied))
+        mm = [(v, res[(v, j)]["map_unmap_ns_per_req"]) for v in mode["variants"]
+              if (v, j) in res and res[(v, j)].get("map_unmap_ns_per_req") is not None]
+        if mm:
+            mm.sort(key=lambda x: x[1])
+            text += " Cheapest map+unmap: %s (%s ns/request" % (mm[0][0], fmt_num(mm[0][1], 0))
+            page = res.get(("page", j), {}).get("map_unmap_ns_per_req")
+            if page and mm[0][0] != "page":
+                text += ", %.2f× page's" % (mm[0][1] / page)
+            text += ")."
+        lines.append(text)
+    if wins:
+        order = sorted(wins.items(), key=lambda x: -x[1])
+        lines.append("- Clear wins per path: " + ", ".join("%s %d" % w for w in order)
+                     + " (of %d jobs)." % len(mode["jobs"]))
+    else:
+        lines.append("- No path is ahead beyond the round-to-round spread in any job%s." % (
+            " (one round only: no spread to judge by)" if mode["rounds"] < 2 else ""))
+    # How scattered the page-sized buffers really were, from the paths that
+    # count the request's own segments (the others may count merged ones).
+    pages = [j for j in mode["jobs"] if "pages" in j]
+    for j in pages:
+        segs = [res[(v, j)].get("segs_per_req") for v in ("page", "phys") if (v, j) in res]
+        segs = [s for s in segs if s is not None]
+        if segs:
+            bs = size_bytes(mode["job_opts"].get(j, {}).get("bs", "4k"), 4096)
+            want = bs / 4096.0
+            got = statistics.median(segs)
+            lines.append("- %s: %.1f physical segments per request on page/phys (%.0f if every 4 KiB page "
+                         "is apart)%s." % (j, got, want,
+                                          "" if got >= want * 0.95 else ": the buffer was NOT fully scattered"))
+    return lines
+
+
+# --- writing -----------------------------------------------------------------
+
+def summary(modes):
+    out = {}
+    for m in modes:
+        d = out.setdefault(m["label"], {})
+        for v in m["variants"]:
+            for j in m["jobs"]:
+                a = m["agg"].get((v, j))
+                if a is None:
+                    continue
+                cell = {k: a.get(k) for k in SUMMARY_KEYS}
+                if v == INTREE:
+                    cell["map_unmap_ns_per_req"] = None
+                if a.get("error"):
+                    cell["error"] = a["error"]
+                d.setdefault(v, {})[j] = cell
+    return out
+
+
+def cell_text(a, key, digits):
+    if a.get(key) is None:
+        return "n/a"
+    sp = a.get(key + "_spread")
+    return "%s ±%.0f%%" % (fmt_num(a[key], digits), sp) if sp is not None else fmt_num(a[key], digits)
+
+
+def table_rows(mode, spreads=True):
+    """Header and rows of one mode's table (lists of strings)."""
+    head = ["job", "path"] + ["%s %s" % (m[1], m[2]) if m[2] else m[1] for m in METRICS] + [
+        "segs/req", "× page", "× in-tree", "rounds"]
+    rows = []
+    for j in mode["jobs"]:
+        for v in mode["variants"]:
+            a = mode["agg"].get((v, j))
+            if a is None:
+                continue
+            row = [j, v]
+            if a.get("error") and not a.get("rounds"):
+                tag = "skipped" if a.get("skipped") else "FAILED"
+                row += ["%s: %s" % (tag, a["error"])] + ["—"] * (len(METRICS) + 2) + [
+                    "0/%d" % a.get("planned", 0) if not a.get("skipped") else "—"]
+                rows.append(row)
+                continue
+            for key, _t, _u, digits, _l in METRICS:
+                if v == INTREE and key == "map_unmap_ns_per_req":
+                    row.append("n/a (in-tree)")
+                elif spreads:
+                    row.append(cell_text(a, key, digits))
+                else:
+                    row.append(fmt_num(a.get(key), digits))
+            row.append("n/a (in-tree)" if v == INTREE else fmt_num(a.get("segs_per_req"), 1))
+            row.append(fmt_ratio(a.get("vs_page")))
+            row.append(fmt_ratio(a.get("vs_intree")))
+            note = "%d/%d" % (a["rounds"], a["planned"])
+            why = list(a["failures"])
+            if a.get("missing"):
+                why.append("round%s %s not run" % ("s" if len(a["missing"]) > 1 else "",
+                                                 ", ".join(str(r) for r in a["missing"])))
+            if why:
+                note += " (" + "; ".join(why) + ")"
+            row.append(note)
+            rows.append(row)
+    return head, rows
+
+
+def md_table(head, rows):
+    esc = lambda s: str(s).replace("|", "\\|")
+    out = ["| " + " | ".join(esc(h) for h in head) + " |",
+           "|" + "|".join("---" for _ in head) + "|"]
+    for r in rows:
+        out.append("| " + " | ".join(esc(c) for c in r) + " |")
+    return out
+
+
+def text_table(head, rows):
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)] if rows else [len(h) for h in head]
+    fmt = lambda r: "  ".join(str(c).ljust(w) if i < 2 else str(c).rjust(w)
+                              for i, (c, w) in enumerate(zip(r, widths)))
+    return [fmt(head), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows]
+
+
+def steadiness(modes, previous):
+    lines = []
+    for m in modes:
+        lines.append("### %s" % m["label"])
+        lines.append("")
+        lines.append("Spread over rounds (half the range of the rounds, relative to the median), over all cells:")
+        lines.append("")
+        lines.append("| figure | median spread | largest spread (cell) |")
+        lines.append("|---|---|---|")
+        for key, title, unit, _d, _l in METRICS:
+            sps = [(a.get(key + "_spread"), v, j) for (v, j), a in m["agg"].items()
+                   if a.get(key + "_spread") is not None]
+            if not sps:
+                continue
+            sps.sort(key=lambda x: x[0])
+            worst = sps[-1]
+            lines.append("| %s | ±%.1f%% | ±%.1f%% (%s, %s) |" % (
+                title, statistics.median([s[0] for s in sps]), worst[0], worst[2], worst[1]))
+        done = m["rounds"] - len(m.get("missing_rounds", []))
+        if done < 2:
+            lines.append("| (all) | — | only %d round ran: no spread |" % done)
+        elif done < 3:
+            lines.append("")
+            lines.append("Only %d rounds ran: the spread says little." % done)
+        lines.append("")
+    if previous is None:
+        lines.append("No earlier run in the same output folder to compare with.")
+        return lines
+    prev_dir, prev = previous
+    lines.append("### Against the previous run (%s)" % prev_dir)
+    lines.append("")
+    lines.append("Differences of each cell's headline figure, and of its ratio to `page` "
+                 "(under TCG whole-guest speed moves between boots; ratios within a boot are what count):")
+    lines.append("")
+    lines.append("| mode | cells in both | headline: median / largest change | × page: median / largest change |")
+    lines.append("|---|---|---|---|")
+    for m in modes:
+        pm = prev.get(m["label"])
+        if not pm:
+            lines.append("| %s | 0 | — | — |" % m["label"])
+            continue
+        d_abs, d_rel = [], []
+        for j in m["jobs"]:
+            key = m["headline"][j][0]
+            for v in m["variants"]:
+                a = m["agg"].get((v, j))
+                p = pm.get(v, {}).get(j)
+                if not a or not p or a.get(key) is None or p.get(key) in (None, 0):
+                    continue
+                d_abs.append(((a[key] - p[key]) / p[key] * 100.0, v, j))
+                ppage = pm.get("page", {}).get(j, {}).get(key)
+                apage = m["agg"].get(("page", j), {}).get(key)
+                if ppage and apage and v != "page":
+                    d_rel.append(((a[key] / apage) / (p[key] / ppage) * 100.0 - 100.0, v, j))
+        if not d_abs:
+            lines.append("| %s | 0 | — | — |" % m["label"])
+            continue
+        big = max(d_abs, key=lambda x: abs(x[0]))
+        cell = "%+.1f%% / %+.1f%% (%s, %s)" % (statistics.median([x[0] for x in d_abs]), big[0], big[2], big[1])
+        rcell = "—"
+        if d_rel:
+            bigr = max(d_rel, key=lambda x: abs(x[0]))
+            rcell = "%+.1f%% / %+.1f%% (%s, %s)" % (
+                statistics.median([x[0] for x in d_rel]), bigr[0], bigr[2], bigr[1])
+        lines.append("| %s | %d | %s | %s |" % (m["label"], len(d_abs), cell, rcell))
+    return lines
+
+
+def find_previous(run_dir):
+    """The newest other run next to run_dir that has a summary.json."""
+    parent = os.path.dirname(os.path.abspath(run_dir))
+    me = os.path.basename(os.path.abspath(run_dir))
+    try:
+        names = sorted(os.listdir(parent), reverse=True)
+    except OSError:
+        return None
+    for n in names:
+        if n == me or n > me:
+            continue
+        f = os.path.join(parent, n, "summary.json")
+        if os.path.isfile(f):
+            try:
+                with open(f, encoding="utf-8") as fh:
+                    return n, json.load(fh)
+            except ValueError:
+                continue
+    return None
+
+
+def ordered(modes):
+    return sorted(modes, key=lambda m: (MODE_ORDER.index(m["label"]) if m["label"] in MODE_ORDER else 99, m["label"]))
+
+
+def report(run_dir, modes, meta, previous, plots):
+    L = []
+    L.append("# nvme-phys: DMA mapping paths compared with fio")
+    L.append("")
+    started = meta.get("started") or "?"
+    L.append("Run %s, `%s`, %s." % (started, meta.get("command", "fio-jobs/compare"),
+                                    "inside QEMU (TCG) guests" if meta.get("guest") else "on real hardware"))
+    first = modes[0]["info"] if modes else {}
+    L.append("Kernel %s, %s, %s CPU(s); %d round(s) of every job on every path per mode; each run "
+             "%s measured after a %s ramp that is not counted; offsets within the first %s of each "
+             "namespace." % (
+                 first.get("kernel", "?"), first.get("fio", "fio ?"), first.get("cpus", "?"),
+                 modes[0]["rounds"] if modes else 0, human_time(first.get("runtime", "?")),
+                 human_time(first.get("ramp", "0")), first.get("size", "?")))
+    for m in modes:
+        if m["info"].get("budget"):
+            L.append("")
+            L.append("Note (%s): %s." % (m["label"], m["info"]["budget"]))
+    for mode, why in sorted(meta.get("mode_rc", {}).items()):
+        L.append("")
+        L.append("Note (%s): the run ended early or with an error: %s; see %s/console.log and %s/dmesg." % (
+            mode, why, mode, mode))
+    L.append("")
+    L.append("How to read the tables:")
+    L.append("")
+    L.append("- Each figure is the median over the rounds; `±x%` is half the range over the rounds, "
+             "relative to the median.")
+    L.append("- p50/p99/p99.9: percentiles of the total latency of an I/O (submission to completion, "
+             "fio `lat_percentiles`), in µs.  Under TCG the emulated device often completes a command "
+             "while the doorbell write is still being handled, which makes fio's completion latency "
+             "alone (clat) meaningless there; the raw JSON has both.")
+    L.append("- sys CPU/IO: kernel CPU time (system + irq + softirq, all CPUs, from /proc/stat) over the run, "
+             "divided by the I/Os of the job's block size that the disk completed in the same window "
+             "(from /proc/diskstats).")
+    L.append("- map+unmap/req: (map_ns + unmap_ns) / requests from the driver's debugfs statistics of the "
+             "path (`dma/<path>`), reset before each run; n/a for the in-tree driver.  segs/req: segs_in / "
+             "requests, the physical segments each request had.")
+    L.append("- × page, × in-tree: how much faster than `page` or than the in-tree driver, on the job's "
+             "headline figure (p50 latency for one-I/O-at-a-time jobs, IOPS for small-block queue depth, "
+             "bandwidth for large blocks): above 1 is faster.  `≈` marks a difference within the "
+             "combined round-to-round spread of the two cells.")
+    L.append("- Paths: auto, phys, iova, page, sg, upstream are nvme-phys's mapping paths (switched "
+             "through sysfs `dma_path` between runs); in-tree is the kernel's own nvme driver on the "
+             "other, identical controller.  Each round runs all jobs on all paths before the next "
+             "round starts; the order of the paths rotates from round to round.")
+    for m in modes:
+        info = m["info"]
+        L.append("")
+        L.append("## IOMMU mode: %s" % m["label"])
+        L.append("")
+        det = info.get("iommu", "?")
+        L.append("Runs of %s after a %s ramp; %d of %d round(s) ran." % (
+            human_time(info.get("runtime", "?")), human_time(info.get("ramp", "0")),
+            m["rounds"] - len(m.get("missing_rounds", [])), m["rounds"]))
+        L.append("nvme-phys on %s (%s, %s), in-tree driver on %s; the device sees the IOMMU as `%s`%s; "
+                 "kernel command line `%s`." % (
+                     info.get("phys_dev", "?"), info.get("phys_bdf", "?"), info.get("phys_model", "?"),
+                     info.get("intree_dev") or "none", det,
+                     "" if det == m["label"] or m["label"] == "dev" else " (NOT the mode asked for!)",
+                     info.get("cmdline", "?")))
+        L.append("")
+        head, rows = table_rows(m)
+        L.extend(md_table(head, rows))
+        L.append("")
+        L.append("**Verdict (%s).**" % m["label"])
+        L.append("")
+        L.extend(m["verdict"])
+        pl = [p for p in plots if ("-%s." % m["label"]) in p]
+        if pl:
+            L.append("")
+            for p in pl:
+                L.append("![%s](%s)" % (p, p))
+    L.append("")
+    L.append("## Steadiness")
+    L.append("")
+    L.extend(steadiness(modes, previous))
+    fails = []
+    for m in modes:
+        if m.get("missing_rounds"):
+            fails.append("- %s: round%s %s did not run%s" % (
+                m["label"], "s" if len(m["missing_rounds"]) > 1 else "",
+                ", ".join(str(r) for r in m["missing_rounds"]),
+                " (" + meta["mode_rc"][m["label"]] + ")" if meta.get("mode_rc", {}).get(m["label"]) else ""))
+        for (v, j), a in sorted(m["agg"].items(), key=lambda x: (x[0][1], x[0][0])):
+            for f in a.get("failures", []):
+                fails.append("- %s / %s / %s, %s" % (m["label"], j, v, f))
+            if a.get("skipped"):
+                fails.append("- %s / %s / %s: %s" % (m["label"], j, v, a["error"]))
+    if fails:
+        L.append("")
+        L.append("## Failed and skipped runs")
+        L.append("")
+        L.extend(fails)
+    L.append("")
+    L.append("## Files")
+    L.append("")
+    L.append("- `summary.json`: the medians per mode, path and job.")
+    L.append("- `<mode>/raw/`: fio's JSON and messages per round (`rN/fio.json`, `rN/fio.log`), the job "
+             "file fio ran (`rN/job.fio`), the driver statistics (`rN/<job>.<path>.dma`) and CPU/disk "
+             "snapshots (`.pre`, `.post`) per run; `<mode>/console.log`, `<mode>/dmesg`: the guest's.")
+    if plots:
+        L.append("- Plots: " + ", ".join("`%s`" % p for p in plots) + ".")
+    return "\n".join(L) + "\n"
+
+
+def human_time(t):
+    t = str(t)
+    if t.endswith("ms"):
+        ms = int(t[:-2] or 0)
+        return "%g s" % (ms / 1000.0) if ms >= 1000 else "%d ms" % ms
+    if t.endswith("s"):
+        return t[:-1] + " s"
+    return t + " s"
+
+
+def plot_data(modes):
+    out = {"latency": {}, "map_unmap": {}}
+    for m in modes:
+        lat = out["latency"].setdefault(m["label"], {})
+        mu = out["map_unmap"].setdefault(m["label"], {})
+        for j in m["jobs"]:
+            for v in m["variants"]:
+                a = m["agg"].get((v, j))
+                if not a or not a.get("curve"):
+                    continue
+                pts = sorted(a["curve"].items())
+                lat.setdefault(j, {})[v] = {"pct": [p for p, _ in pts], "us": [u for _, u in pts]}
+                if a.get("map_unmap_ns_per_req") is not None and v != INTREE:
+                    mu.setdefault(j, {})[v] = {
+                        "median": a["map_unmap_ns_per_req"],
+                        "min": a.get("map_unmap_ns_per_req_min"),
+                        "max": a.get("map_unmap_ns_per_req_max"),
+                    }
+    return out
+
+
+def build(run_dir, meta=None):
+    """Read every mode of run_dir, write summary.json and plotdata.json; return the modes."""
+    raws = find_raw_dirs(run_dir)
+    if not raws:
+        raise BenchError("no results in %s (no <mode>/raw/info)" % run_dir)
+    modes = ordered([analyse(load_mode(r)) for r in raws])
+    with open(os.path.join(run_dir, "summary.json"), "w", encoding="utf-8") as f:
+        json.dump(summary(modes), f, indent=1, sort_keys=False)
+        f.write("\n")
+    with open(os.path.join(run_dir, "plotdata.json"), "w", encoding="utf-8") as f:
+        json.dump(plot_data(modes), f)
+    return modes
+
+
+def write_report(run_dir, modes, meta, plots):
+    previous = find_previous(run_dir)
+    text = report(run_dir, modes, meta or {}, previous, plots)
+    with open(os.path.join(run_dir, "report.md"), "w", encoding="utf-8") as f:
+        f.write(text)
+    return text
+
+
+def terminal_tables(modes):
+    out = []
+    for m in modes:
+        out.append("")
+        out.append("== IOMMU mode %s (medians over %d round(s); ≈: within the spread)" % (m["label"], m["rounds"]))
+        head, rows = table_rows(m, spreads=False)
+        # Spread only on the headline figure, to keep the lines short.
+        for r in rows:
+            j, v = r[0], r[1]
+            a = m["agg"].get((v, j))
+            key = m["headline"][j][0]
+            idx = 2 + [k[0] for k in METRICS].index(key)
+            if a and a.get(key) is not None and a.get(key + "_spread") is not None:
+                r[idx] = "%s±%.0f%%" % (r[idx], a[key + "_spread"])
+            if r[-1].startswith("%d/" % (a or {}).get("rounds", -1)) and "(" in r[-1]:
+                r[-1] = r[-1].split(" (")[0] + " *"
+            if len(r[2]) > 60:
+                r[2] = r[2][:57] + "..."
+        out.extend(text_table(head, rows))
+        out.append("")
+        out.extend(l.replace("**", "") for l in m["verdict"])
+    return out
+
+
+def now_stamp():
+    return datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+def isnan(x):
+    return isinstance(x, float) and math.isnan(x)
