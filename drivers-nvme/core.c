@@ -273,6 +273,12 @@ static int nvmp_identify_ctrl(struct nvmp_ctrl *ctrl)
 	if (id->mdts)
 		max_bytes = min_t(u64, max_bytes,
 				  (u64)NVMP_PAGE << (id->mdts + NVME_CAP_MPSMIN(ctrl->cap)));
+	/*
+	 * One segment may be as long as the request: keep requests within
+	 * what one mapping can be (swiotlb bounces at most 256 KiB), or such
+	 * a segment would fail to map, and be retried, forever.
+	 */
+	max_bytes = min_t(size_t, max_bytes, dma_max_mapping_size(ctrl->dev));
 	ctrl->max_hw_sectors = max_bytes >> SECTOR_SHIFT;
 	kfree(id);
 	return 0;
