@@ -430,6 +430,13 @@ def verdict(mode):
                 tied = [c[0] for c in cands if not speed(ba, c[1], key)["clear"]]
                 text += "; its lead over %s (%.1f%%) is within the spread (±%.1f%%): no clear winner among %s." % (
                     second, lead, s["noise"] * 100.0, ", ".join(tied))
+            behind = []
+            for v, a in cands[1:]:
+                sp = speed(a, ba, key)
+                if sp and sp["clear"]:
+                    behind.append("%s %.2f×" % (v, sp["ratio"]))
+            if behind:
+                text += " Clearly slower than %s: %s." % (best, ", ".join(behind))
         mm = [(v, res[(v, j)]["map_unmap_ns_per_req"]) for v in mode["variants"]
               if (v, j) in res and res[(v, j)].get("map_unmap_ns_per_req") is not None]
         if mm:
@@ -440,6 +447,24 @@ def verdict(mode):
                 text += ", %.2f× page's" % (mm[0][1] / page)
             text += ")."
         lines.append(text)
+    # Against the page baseline, path by path.
+    better, worse = {}, {}
+    for j in mode["jobs"]:
+        for v in PATHS:
+            sp = res.get((v, j), {}).get("vs_page")
+            if v != "page" and sp and sp["clear"]:
+                (better if sp["ratio"] > 1 else worse).setdefault(v, []).append(j)
+    if better or worse:
+        parts = []
+        for v in PATHS:
+            if v in better or v in worse:
+                bits = []
+                if v in better:
+                    bits.append("faster in %s" % ", ".join(better[v]))
+                if v in worse:
+                    bits.append("slower in %s" % ", ".join(worse[v]))
+                parts.append("%s %s" % (v, "; ".join(bits)))
+        lines.append("- Against `page` beyond the spread: " + ". ".join(parts) + ".")
     if wins:
         order = sorted(wins.items(), key=lambda x: -x[1])
         lines.append("- Clear wins per path: " + ", ".join("%s %d" % w for w in order)
@@ -503,8 +528,10 @@ def table_rows(mode, spreads=True):
             row = [j, v]
             if a.get("error") and not a.get("rounds"):
                 tag = "skipped" if a.get("skipped") else "FAILED"
-                row += ["%s: %s" % (tag, a["error"])] + ["—"] * (len(METRICS) + 2) + [
-                    "0/%d" % a.get("planned", 0) if not a.get("skipped") else "—"]
+                why = re.sub(r"^skipped: *", "", a["error"])
+                row += [tag] + ["—"] * (len(METRICS) + 2) + [
+                    ("%s: %s" % (tag, why)) if a.get("skipped") else
+                    "0/%d (%s)" % (a.get("planned", 0), "; ".join(a.get("failures") or [why]))]
                 rows.append(row)
                 continue
             for key, _t, _u, digits, _l in METRICS:
@@ -725,7 +752,7 @@ def report(run_dir, modes, meta, previous, plots):
             for f in a.get("failures", []):
                 fails.append("- %s / %s / %s, %s" % (m["label"], j, v, f))
             if a.get("skipped"):
-                fails.append("- %s / %s / %s: %s" % (m["label"], j, v, a["error"]))
+                fails.append("- %s / %s / %s: skipped: %s" % (m["label"], j, v, re.sub(r"^skipped: *", "", a["error"])))
     if fails:
         L.append("")
         L.append("## Failed and skipped runs")
@@ -810,11 +837,13 @@ def terminal_tables(modes):
             idx = 2 + [k[0] for k in METRICS].index(key)
             if a and a.get(key) is not None and a.get(key + "_spread") is not None:
                 r[idx] = "%s±%.0f%%" % (r[idx], a[key + "_spread"])
-            if r[-1].startswith("%d/" % (a or {}).get("rounds", -1)) and "(" in r[-1]:
+            if "(" in r[-1]:
                 r[-1] = r[-1].split(" (")[0] + " *"
-            if len(r[2]) > 60:
-                r[2] = r[2][:57] + "..."
+            elif len(r[-1]) > 40:
+                r[-1] = r[-1][:37] + "..."
         out.extend(text_table(head, rows))
+        if any(r[-1].endswith("*") for r in rows):
+            out.append("* some rounds failed or did not run: see the report")
         out.append("")
         out.extend(l.replace("**", "") for l in m["verdict"])
     return out
