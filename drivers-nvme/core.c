@@ -103,10 +103,16 @@ bool nvmp_change_state(struct nvmp_ctrl *ctrl, enum nvmp_state new)
 	return ok;
 }
 
+/*
+ * Resets run on a workqueue of our own with a rescuer: a reset may be what
+ * stands between memory reclaim and the writeback it waits for.
+ */
+static struct workqueue_struct *nvmp_reset_wq;
+
 void nvmp_schedule_reset(struct nvmp_ctrl *ctrl)
 {
 	if (nvmp_change_state(ctrl, NVMP_RESETTING))
-		queue_work(system_unbound_wq, &ctrl->reset_work);
+		queue_work(nvmp_reset_wq, &ctrl->reset_work);
 }
 
 /* --- controller registers ---------------------------------------------------- */
@@ -747,7 +753,7 @@ static ssize_t reset_controller_store(struct device *dev,
 		return ret;
 	if (!nvmp_change_state(ctrl, NVMP_RESETTING))
 		return -EBUSY;
-	queue_work(system_unbound_wq, &ctrl->reset_work);
+	queue_work(nvmp_reset_wq, &ctrl->reset_work);
 	flush_work(&ctrl->reset_work);
 	return READ_ONCE(ctrl->state) == NVMP_LIVE ? count : -EIO;
 }
@@ -1049,10 +1055,16 @@ static int __init nvmp_init(void)
 	      nvmp_check_range("admin_timeout", admin_timeout, 1, 3600);
 	if (ret)
 		return ret;
+	nvmp_reset_wq = alloc_workqueue("nvme-phys-reset",
+					WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	if (!nvmp_reset_wq)
+		return -ENOMEM;
 	nvmp_debugfs_root = debugfs_create_dir(NVMP_NAME, NULL);
 	ret = pci_register_driver(&nvmp_driver);
-	if (ret)
+	if (ret) {
 		debugfs_remove_recursive(nvmp_debugfs_root);
+		destroy_workqueue(nvmp_reset_wq);
+	}
 	return ret;
 }
 
@@ -1060,6 +1072,7 @@ static void __exit nvmp_exit(void)
 {
 	pci_unregister_driver(&nvmp_driver);
 	debugfs_remove_recursive(nvmp_debugfs_root);
+	destroy_workqueue(nvmp_reset_wq);
 	ida_destroy(&nvmp_ida);
 }
 

@@ -57,7 +57,7 @@ wait "$pid"
 
 echo "--- removal under I/O"
 echo 0 >"$dbg/dma/all"
-fio --name=remove --filename="$disk" --ioengine=io_uring --direct=1 \
+fio --name=remove --filename="$disk" --allow_file_create=0 --ioengine=io_uring --direct=1 \
 	--rw=randrw --bs=16k --size=256m --iodepth=16 --time_based --runtime=60 \
 	--output-format=terse >fio-remove.txt 2>&1 &
 pid=$!

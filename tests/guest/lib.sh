@@ -34,10 +34,12 @@ load_driver() {
 # Keep controllers nobody asked for away from a driver about to load: an
 # override naming no driver ("none") matches nothing.
 hold_unclaimed() {
-	local b d
+	local b d o
 	for b in $(nvme_bdfs); do
 		d=/sys/bus/pci/devices/$b
-		if [ ! -e "$d/driver" ] && [ -z "$(cat "$d/driver_override")" ]; then
+		o=$(cat "$d/driver_override")
+		# An override never set, or cleared, reads "(null)".
+		if [ ! -e "$d/driver" ] && { [ -z "$o" ] || [ "$o" = "(null)" ]; }; then
 			echo none >"$d/driver_override"
 		fi
 	done
