@@ -115,7 +115,7 @@ static bool nvmp_map_done(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
 			  struct nvmp_dma_iter *iter)
 {
 	iter->status = BLK_STS_OK;
-	nvmp_stats_mapped(dd, map);
+	nvmp_stats_mapped(dd, map, BLK_STS_OK);
 	return false;
 }
 
@@ -124,7 +124,7 @@ static bool nvmp_map_failed(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
 {
 	if (status != BLK_STS_OK)
 		iter->status = status;
-	nvmp_stats_error(dd, map);
+	nvmp_stats_mapped(dd, map, iter->status ?: BLK_STS_IOERR);
 	return false;
 }
 
@@ -395,6 +395,6 @@ void nvmp_dma_unmap(struct nvmp_dma_dev *dd, struct request *rq,
 			nvmp_seg_unmap(dd, rq, map, addr_fn, cookie);
 		break;
 	}
-	map->mapped = 0;
 	nvmp_stats_unmapped(dd, map, ktime_get_ns() - t0);
+	map->mapped = 0;
 }

@@ -71,7 +71,14 @@ struct nvmp_dma_vec {
 	u32 len;
 };
 
-/* Statistics (dma-stats.c). */
+/* Did the request go through one IOVA range (iova, or upstream's)? */
+static inline bool nvmp_map_batched(struct nvmp_dma_map *map)
+{
+	return map->path == NVMP_DMA_IOVA ||
+	       (map->path == NVMP_DMA_UPSTREAM && dma_use_iova(&map->iova));
+}
+
+/* Statistics and tracepoints (dma-stats.c). */
 #define NVMP_HIST_BUCKETS 32
 
 struct nvmp_path_stats {
@@ -95,10 +102,10 @@ struct nvmp_dma_stats {
 
 int nvmp_stats_init(struct nvmp_dma_dev *dd);
 void nvmp_stats_exit(struct nvmp_dma_dev *dd);
-void nvmp_stats_mapped(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map);
-void nvmp_stats_unmapped(struct nvmp_dma_dev *dd,
-			 const struct nvmp_dma_map *map, u64 ns);
-void nvmp_stats_error(struct nvmp_dma_dev *dd, const struct nvmp_dma_map *map);
+void nvmp_stats_mapped(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
+		       blk_status_t status);
+void nvmp_stats_unmapped(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
+			 u64 ns);
 void nvmp_stats_fallback(struct nvmp_dma_dev *dd,
 			 const struct nvmp_dma_map *map);
 
