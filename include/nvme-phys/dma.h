@@ -141,7 +141,7 @@ struct nvmp_dma_iter {
 };
 
 /**
- * nvmp_dma_addr_fn - hand back the bus address of the next mapped segment
+ * typedef nvmp_dma_addr_fn - hand back the bus address of the next mapped segment
  * @cookie: the driver's cursor over its own descriptors
  * @len: length of that segment, as the iterator mapped it
  *
