@@ -58,6 +58,10 @@ void nvmp_stats_mapped(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
 			ps->iova_batched++;
 		ps->map_ns += ns;
 		ps->map_hist[nvmp_bucket(ns)]++;
+		if (map->auto_pick != NVMP_DMA_AUTO) {
+			map->map_ns = min_t(u64, ns, U32_MAX);
+			map->auto_learn = true;
+		}
 	}
 	put_cpu_ptr(dd->stats);
 	trace_nvmp_dma_map(dd, map, status, ns);
@@ -73,6 +77,8 @@ void nvmp_stats_unmapped(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
 	ps->unmap_ns += ns;
 	ps->unmap_hist[nvmp_bucket(ns)]++;
 	put_cpu_ptr(dd->stats);
+	if (map->auto_learn)
+		nvmp_auto_learn(dd, map, ns);
 	trace_nvmp_dma_unmap(dd, map, ns);
 }
 
@@ -206,4 +212,5 @@ void nvmp_dma_stats_debugfs(struct nvmp_dma_dev *dd, struct dentry *parent)
 		debugfs_create_file(p < 0 ? "all" : nvmp_dma_path_name(p), 0600,
 				    dir, &f[p + 1], &nvmp_stats_fops);
 	}
+	nvmp_auto_debugfs(dd, dir);
 }

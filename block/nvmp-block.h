@@ -96,8 +96,24 @@ struct nvmp_path_stats {
 	u64 unmap_hist[NVMP_HIST_BUCKETS];
 };
 
+/* auto's model (dma-auto.c): segment-count buckets 1, 2-3, 4-7, 8-15, 16+. */
+#define NVMP_AUTO_BUCKETS	5
+/* Samples of each path a bucket needs before its estimates are trusted. */
+#define NVMP_AUTO_WARMUP	8
+/* Once warm, one request in this many (per CPU) tries the costlier path. */
+#define NVMP_AUTO_EXPLORE	64
+
+/* What auto did in one bucket, per CPU. */
+struct nvmp_auto_counts {
+	u64 picked[2];		/* the cheaper path: phys, iova */
+	u64 explored;		/* the costlier path, to measure it again */
+	u64 warmup;		/* before both paths had enough samples */
+	u32 tick;		/* requests since the last exploration */
+};
+
 struct nvmp_dma_stats {
 	struct nvmp_path_stats path[NVMP_DMA_NR_PATHS];
+	struct nvmp_auto_counts autoc[NVMP_AUTO_BUCKETS];
 };
 
 int nvmp_stats_init(struct nvmp_dma_dev *dd);
@@ -108,5 +124,13 @@ void nvmp_stats_unmapped(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
 			 u64 ns);
 void nvmp_stats_fallback(struct nvmp_dma_dev *dd,
 			 const struct nvmp_dma_map *map);
+
+int nvmp_auto_init(struct nvmp_dma_dev *dd);
+void nvmp_auto_exit(struct nvmp_dma_dev *dd);
+int nvmp_auto_pick(struct nvmp_dma_dev *dd, struct request *rq,
+		   struct nvmp_dma_map *map);
+void nvmp_auto_learn(struct nvmp_dma_dev *dd, const struct nvmp_dma_map *map,
+		     u64 unmap_ns);
+void nvmp_auto_debugfs(struct nvmp_dma_dev *dd, struct dentry *dir);
 
 #endif /* NVMP_BLOCK_H */

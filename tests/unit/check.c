@@ -318,8 +318,13 @@ static bool iova_granule_ok(const struct treq *t, u64 g)
 	return true;
 }
 
+/*
+ * What @path should do with @t.  auto's choice comes from its measurements,
+ * so for auto the expectation follows the path it picked (@auto_pick), and
+ * run_one() checks the pick itself: phys without a translating IOMMU.
+ */
 static void expect_run(const struct tdev *d, struct treq *t, int path,
-		       struct texp *e)
+		       int auto_pick, struct texp *e)
 {
 	bool iommu = d->dd.iova_capable;
 	int eff = path;
@@ -336,8 +341,7 @@ static void expect_run(const struct tdev *d, struct treq *t, int path,
 		return;
 	}
 	if (path == NVMP_DMA_AUTO)
-		eff = iommu && blk_rq_nr_phys_segments(&t->rq) > 1 ? NVMP_DMA_IOVA :
-								    NVMP_DMA_PHYS;
+		eff = auto_pick == NVMP_DMA_IOVA ? NVMP_DMA_IOVA : NVMP_DMA_PHYS;
 	if (e->p2p == PCI_P2PDMA_MAP_NOT_SUPPORTED) {
 		/* The scatterlist path reports what dma_map_sgtable() says. */
 		e->status = path == NVMP_DMA_SG ? BLK_STS_TARGET : BLK_STS_INVAL;
@@ -662,7 +666,6 @@ bool run_one(struct tdev *d, struct treq *t, const struct run_spec *r,
 	int sel = r->path;
 
 	memset(res, 0, sizeof(*res));
-	expect_run(d, t, r->path, &e);
 	tdev_stats(d, sel, &before);
 
 	sim_reset_counts();
@@ -678,6 +681,15 @@ bool run_one(struct tdev *d, struct treq *t, const struct run_spec *r,
 	res->inj_fn = sim_injected_fn;
 	started = iod->nranges > 0;
 	done = iod->iter_end == DRV_ITER_DONE;
+	expect_run(d, t, r->path, iod->map.auto_pick, &e);
+
+	/* auto chooses between phys and iova, and only where iova can batch. */
+	if (r->path == NVMP_DMA_AUTO &&
+	    (d->dd.iova_capable ? iod->map.auto_pick != NVMP_DMA_PHYS &&
+				  iod->map.auto_pick != NVMP_DMA_IOVA :
+				  iod->map.auto_pick != NVMP_DMA_AUTO))
+		FAIL("auto picked %s on %s", nvmp_dma_path_name(iod->map.auto_pick),
+		     d->name);
 
 	/* The status. */
 	if (r->want_error) {
