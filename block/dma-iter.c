@@ -2,12 +2,13 @@
 /*
  * The DMA iterator: start, next and unmap over a request, for every path.
  *
- * The phys and iova paths (and auto, which picks one of them) work from
- * physical addresses only: the walk yields (paddr, len) runs, dma_map_phys()
- * or dma_iova_link() maps them, and nothing turns an address back into a
- * struct page.  Peer-to-peer memory is recognised from the bio_vec the walk
- * reads anyway (see phys-walk.c), and its provider is kept in the iterator,
- * so one lookup serves the whole request.
+ * The phys and iova paths (and auto, which picks one of them from measured
+ * costs, see dma-auto.c) work from physical addresses only: the walk yields
+ * (paddr, len) runs, dma_map_phys() or dma_iova_link() maps them, and
+ * nothing turns an address back into a struct page.  Peer-to-peer memory
+ * is recognised from the bio_vec the walk reads anyway (see phys-walk.c),
+ * and its provider is kept in the iterator, so one lookup serves the whole
+ * request.
  *
  * Unmapping keeps no per-segment record: the walk is repeatable, so
  * nvmp_dma_unmap() walks the request again for the lengths and asks the
@@ -65,7 +66,9 @@ int nvmp_dma_dev_init(struct nvmp_dma_dev *dd, struct device *dev,
 	ret = nvmp_stats_init(dd);
 	if (ret)
 		return ret;
-	ret = nvmp_sg_init(dd);
+	ret = nvmp_auto_init(dd);
+	if (!ret)
+		ret = nvmp_sg_init(dd);
 	if (!ret)
 		ret = nvmp_up_init(dd);
 	if (ret)
@@ -79,6 +82,7 @@ void nvmp_dma_dev_exit(struct nvmp_dma_dev *dd)
 	dd->vec_pool = NULL;
 	mempool_destroy(dd->sg_pool);
 	dd->sg_pool = NULL;
+	nvmp_auto_exit(dd);
 	nvmp_stats_exit(dd);
 }
 
@@ -115,7 +119,7 @@ static bool nvmp_map_done(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
 			  struct nvmp_dma_iter *iter)
 {
 	iter->status = BLK_STS_OK;
-	nvmp_stats_mapped(dd, map);
+	nvmp_stats_mapped(dd, map, BLK_STS_OK);
 	return false;
 }
 
@@ -124,7 +128,7 @@ static bool nvmp_map_failed(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
 {
 	if (status != BLK_STS_OK)
 		iter->status = status;
-	nvmp_stats_error(dd, map);
+	nvmp_stats_mapped(dd, map, iter->status ?: BLK_STS_IOERR);
 	return false;
 }
 
@@ -232,19 +236,6 @@ fallback:
 	return nvmp_seg_next(dd, rq, map, iter);
 }
 
-/*
- * auto: IOVA batching pays one IOTLB sync per request instead of one per
- * segment, and costs an IOVA allocation; it wins as soon as a request has
- * more than one segment on a translating IOMMU (see the benchmark report),
- * and phys wins for single-segment requests and without an IOMMU.
- */
-static int nvmp_auto_path(struct nvmp_dma_dev *dd, struct request *rq)
-{
-	if (dd->iova_capable && blk_rq_nr_phys_segments(rq) > 1)
-		return NVMP_DMA_IOVA;
-	return NVMP_DMA_PHYS;
-}
-
 /**
  * nvmp_dma_start - start mapping a request
  * @dd: the device
@@ -284,7 +275,8 @@ bool nvmp_dma_start(struct nvmp_dma_dev *dd, struct request *rq,
 		return iter->status ? nvmp_map_failed(dd, map, iter, BLK_STS_OK) :
 				      nvmp_map_done(dd, map, iter);
 	case NVMP_DMA_AUTO:
-		path = nvmp_auto_path(dd, rq);
+		/* From measured costs: see dma-auto.c. */
+		path = nvmp_auto_pick(dd, rq, map);
 		break;
 	}
 
@@ -395,6 +387,6 @@ void nvmp_dma_unmap(struct nvmp_dma_dev *dd, struct request *rq,
 			nvmp_seg_unmap(dd, rq, map, addr_fn, cookie);
 		break;
 	}
-	map->mapped = 0;
 	nvmp_stats_unmapped(dd, map, ktime_get_ns() - t0);
+	map->mapped = 0;
 }

@@ -16,6 +16,9 @@
 #include <linux/seq_file.h>
 #include "nvmp-block.h"
 
+#define CREATE_TRACE_POINTS
+#include "nvmp_trace.h"
+
 int nvmp_stats_init(struct nvmp_dma_dev *dd)
 {
 	dd->stats = alloc_percpu(struct nvmp_dma_stats);
@@ -33,26 +36,39 @@ static unsigned int nvmp_bucket(u64 ns)
 	return ns ? min_t(unsigned int, ilog2(ns), NVMP_HIST_BUCKETS - 1) : 0;
 }
 
-void nvmp_stats_mapped(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map)
+/*
+ * The end of a request's mapping, whole (@status %BLK_STS_OK) or failed:
+ * the one place that counts it and fires the map tracepoint.
+ */
+void nvmp_stats_mapped(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
+		       blk_status_t status)
 {
 	struct nvmp_path_stats *ps;
 	u64 ns = ktime_get_ns() - map->start_ns;
 
 	ps = &get_cpu_ptr(dd->stats)->path[map->sel];
-	ps->requests++;
-	ps->segs_in += map->nvecs;
-	ps->segs_out += map->nsegs;
-	ps->bytes += map->mapped;
-	if (map->path == NVMP_DMA_IOVA ||
-	    (map->path == NVMP_DMA_UPSTREAM && dma_use_iova(&map->iova)))
-		ps->iova_batched++;
-	ps->map_ns += ns;
-	ps->map_hist[nvmp_bucket(ns)]++;
+	if (status != BLK_STS_OK) {
+		ps->errors++;
+	} else {
+		ps->requests++;
+		ps->segs_in += map->nvecs;
+		ps->segs_out += map->nsegs;
+		ps->bytes += map->mapped;
+		if (nvmp_map_batched(map))
+			ps->iova_batched++;
+		ps->map_ns += ns;
+		ps->map_hist[nvmp_bucket(ns)]++;
+		if (map->auto_pick != NVMP_DMA_AUTO) {
+			map->map_ns = min_t(u64, ns, U32_MAX);
+			map->auto_learn = true;
+		}
+	}
 	put_cpu_ptr(dd->stats);
+	trace_nvmp_dma_map(dd, map, status, ns);
 }
 
-void nvmp_stats_unmapped(struct nvmp_dma_dev *dd,
-			 const struct nvmp_dma_map *map, u64 ns)
+void nvmp_stats_unmapped(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
+			 u64 ns)
 {
 	struct nvmp_path_stats *ps;
 
@@ -61,11 +77,9 @@ void nvmp_stats_unmapped(struct nvmp_dma_dev *dd,
 	ps->unmap_ns += ns;
 	ps->unmap_hist[nvmp_bucket(ns)]++;
 	put_cpu_ptr(dd->stats);
-}
-
-void nvmp_stats_error(struct nvmp_dma_dev *dd, const struct nvmp_dma_map *map)
-{
-	this_cpu_inc(dd->stats->path[map->sel].errors);
+	if (map->auto_learn)
+		nvmp_auto_learn(dd, map, ns);
+	trace_nvmp_dma_unmap(dd, map, ns);
 }
 
 void nvmp_stats_fallback(struct nvmp_dma_dev *dd,
@@ -198,4 +212,5 @@ void nvmp_dma_stats_debugfs(struct nvmp_dma_dev *dd, struct dentry *parent)
 		debugfs_create_file(p < 0 ? "all" : nvmp_dma_path_name(p), 0600,
 				    dir, &f[p + 1], &nvmp_stats_fops);
 	}
+	nvmp_auto_debugfs(dd, dir);
 }

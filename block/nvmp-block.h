@@ -71,7 +71,14 @@ struct nvmp_dma_vec {
 	u32 len;
 };
 
-/* Statistics (dma-stats.c). */
+/* Did the request go through one IOVA range (iova, or upstream's)? */
+static inline bool nvmp_map_batched(struct nvmp_dma_map *map)
+{
+	return map->path == NVMP_DMA_IOVA ||
+	       (map->path == NVMP_DMA_UPSTREAM && dma_use_iova(&map->iova));
+}
+
+/* Statistics and tracepoints (dma-stats.c). */
 #define NVMP_HIST_BUCKETS 32
 
 struct nvmp_path_stats {
@@ -89,17 +96,41 @@ struct nvmp_path_stats {
 	u64 unmap_hist[NVMP_HIST_BUCKETS];
 };
 
+/* auto's model (dma-auto.c): segment-count buckets 1, 2-3, 4-7, 8-15, 16+. */
+#define NVMP_AUTO_BUCKETS	5
+/* Samples of each path a bucket needs before its estimates are trusted. */
+#define NVMP_AUTO_WARMUP	8
+/* Once warm, one request in this many (per CPU) tries the costlier path. */
+#define NVMP_AUTO_EXPLORE	64
+
+/* What auto did in one bucket, per CPU. */
+struct nvmp_auto_counts {
+	u64 picked[2];		/* the cheaper path: phys, iova */
+	u64 explored;		/* the costlier path, to measure it again */
+	u64 warmup;		/* before both paths had enough samples */
+	u32 tick;		/* requests since the last exploration */
+};
+
 struct nvmp_dma_stats {
 	struct nvmp_path_stats path[NVMP_DMA_NR_PATHS];
+	struct nvmp_auto_counts autoc[NVMP_AUTO_BUCKETS];
 };
 
 int nvmp_stats_init(struct nvmp_dma_dev *dd);
 void nvmp_stats_exit(struct nvmp_dma_dev *dd);
-void nvmp_stats_mapped(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map);
-void nvmp_stats_unmapped(struct nvmp_dma_dev *dd,
-			 const struct nvmp_dma_map *map, u64 ns);
-void nvmp_stats_error(struct nvmp_dma_dev *dd, const struct nvmp_dma_map *map);
+void nvmp_stats_mapped(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
+		       blk_status_t status);
+void nvmp_stats_unmapped(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
+			 u64 ns);
 void nvmp_stats_fallback(struct nvmp_dma_dev *dd,
 			 const struct nvmp_dma_map *map);
+
+int nvmp_auto_init(struct nvmp_dma_dev *dd);
+void nvmp_auto_exit(struct nvmp_dma_dev *dd);
+int nvmp_auto_pick(struct nvmp_dma_dev *dd, struct request *rq,
+		   struct nvmp_dma_map *map);
+void nvmp_auto_learn(struct nvmp_dma_dev *dd, const struct nvmp_dma_map *map,
+		     u64 unmap_ns);
+void nvmp_auto_debugfs(struct nvmp_dma_dev *dd, struct dentry *dir);
 
 #endif /* NVMP_BLOCK_H */

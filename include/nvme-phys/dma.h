@@ -21,8 +21,9 @@
 
 /**
  * enum nvmp_dma_path - how a request's segments become bus addresses
- * @NVMP_DMA_AUTO: @NVMP_DMA_PHYS or @NVMP_DMA_IOVA, whichever costs less for
- *	this request on this device
+ * @NVMP_DMA_AUTO: @NVMP_DMA_PHYS or @NVMP_DMA_IOVA, whichever has been
+ *	measured to cost less on this device for requests with as many
+ *	segments as this one (block/dma-auto.c)
  * @NVMP_DMA_PHYS: dma_map_phys() per physical segment
  * @NVMP_DMA_IOVA: one IOVA range per request, dma_iova_link() per segment
  *	and one dma_iova_sync(); @NVMP_DMA_PHYS where that is not possible
@@ -50,6 +51,8 @@ enum nvmp_dma_path {
  * @stats: statistics, one set per path actually used
  * @sg_pool: scatterlists of the @NVMP_DMA_SG path
  * @vec_pool: segment records of the @NVMP_DMA_UPSTREAM path
+ * @model: what phys and iova have been measured to cost, from which
+ *	@NVMP_DMA_AUTO chooses (private to block/)
  * @max_segs: most segments a request can have
  * @iova_capable: the device sits behind an IOMMU that can batch IOVAs
  *
@@ -61,6 +64,7 @@ struct nvmp_dma_dev {
 	struct nvmp_dma_stats __percpu *stats;
 	mempool_t *sg_pool;
 	mempool_t *vec_pool;
+	struct nvmp_auto_model *model;
 	unsigned int max_segs;
 	bool iova_capable;
 };
@@ -76,6 +80,11 @@ struct nvmp_dma_dev {
  * @unmap_segs: each segment must be unmapped on its own
  * @nsegs: segments mapped so far
  * @nvecs: segments merged from the request's bio_vecs, for the statistics
+ * @auto_pick: the path @NVMP_DMA_AUTO chose for the request, before any
+ *	fallback; @NVMP_DMA_AUTO when auto did not choose
+ * @auto_bucket: the request's segment-count bucket in auto's model
+ * @auto_learn: the request's cost feeds auto's model when it is unmapped
+ * @map_ns: how long mapping took, kept for auto's model
  * @sgt: the scatterlist of the @NVMP_DMA_SG path
  * @vecs: the segment record of the @NVMP_DMA_UPSTREAM path, or %NULL
  *
@@ -91,6 +100,10 @@ struct nvmp_dma_map {
 	bool unmap_segs;
 	u16 nsegs;
 	u16 nvecs;
+	u8 auto_pick;
+	u8 auto_bucket;
+	bool auto_learn;
+	u32 map_ns;
 	struct sg_table sgt;
 	struct nvmp_dma_vec *vecs;
 };
@@ -141,7 +154,7 @@ struct nvmp_dma_iter {
 };
 
 /**
- * nvmp_dma_addr_fn - hand back the bus address of the next mapped segment
+ * typedef nvmp_dma_addr_fn - hand back the bus address of the next mapped segment
  * @cookie: the driver's cursor over its own descriptors
  * @len: length of that segment, as the iterator mapped it
  *

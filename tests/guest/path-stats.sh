@@ -1,10 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The statistics say what each path really did:
-#  - 128 KiB reads into 4 KiB pages give several segments per request (how
-#    many depends on how scattered the pages fio gets are), and under a
-#    translating IOMMU iova and auto batch every request into one IOVA range;
-#    without one, iova falls back to phys for every request;
+#  - 128 KiB reads into 4 KiB pages give many segments per request, and
+#    under a translating IOMMU iova batches every request into one IOVA
+#    range; without one, iova falls back to phys for every request.  fio's
+#    buffer is a tmpfs file whose even pages were written before its odd
+#    ones, so no two neighbouring pages are physically adjacent (fio's own
+#    malloc'd buffers came out physically contiguous in a fresh guest);
+#  - auto chooses from what it measured (dma/auto_model): under a
+#    translating IOMMU every bucket that saw enough requests measured both
+#    paths, explored the costlier one about once in 64 requests, and took the
+#    path its model finds cheaper; without one, auto is phys, unmeasured;
 #  - the same reads into a 2 MiB huge page merge into one segment each;
 #  - page and sg never touch the IOVA API;
 #  - writing 0 resets a path's counters, anything else is refused.
@@ -23,10 +29,26 @@ dd if=/dev/urandom of="$disk" bs=1M count=16 oflag=direct status=none
 
 # 4 KiB pages: no transparent huge pages for fio's buffers.
 echo never >/sys/kernel/mm/transparent_hugepage/enabled
+# scatter: a 2 MiB tmpfs file for fio's buffer, even pages written first.
+buf=/dev/shm/path-stats-buf
+trap 'rm -f "$buf"' EXIT
+scatter() {
+	rm -f "$buf"
+	python3 -c '
+import os, sys
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
+for first in (0, 1):
+    for i in range(first, 512, 2):
+        os.pwrite(fd, b"\x5a" * 4096, i * 4096)
+os.close(fd)
+' "$buf"
+}
 reads() {	# path mem
 	echo 0 >"$dbg/dma/$1"
+	[ "$2" != scattered ] || scatter
 	fio --name="stats-$1-$2" --filename="$disk" --ioengine=io_uring --direct=1 \
-		--rw=randread --bs=128k --size=16m --iodepth=4 --mem="$2" \
+		--rw=randread --bs=128k --size=16m --iodepth=4 \
+		--mem="$([ "$2" = scattered ] && echo "mmap:$buf" || echo "$2")" \
 		--norandommap --number_ios=32 --output-format=terse >/dev/null
 }
 ratio() {	# path -> segments per request, integer
@@ -35,7 +57,7 @@ ratio() {	# path -> segments per request, integer
 
 for path in auto phys iova page sg upstream; do
 	set_path "${b[0]}" "$path"
-	reads "$path" malloc
+	reads "$path" scattered
 	req=$(stat_of "${b[0]}" "$path" requests)
 	batched=$(stat_of "${b[0]}" "$path" iova_batched)
 	fallback=$(stat_of "${b[0]}" "$path" iova_fallback)
@@ -43,23 +65,90 @@ for path in auto phys iova page sg upstream; do
 	echo "$path 4k pages: requests $req segs/request $segs batched $batched fallback $fallback"
 	[ "$req" -ge 32 ]
 	case $path in
-	auto | iova)
+	iova)
 		[ "$segs" -ge 2 ]
 		if [ $translated = 1 ]; then
-			[ "$batched" = "$req" ] && [ "$fallback" = 0 ]
+			[ "$batched" = "$req" ]
+			[ "$fallback" = 0 ]
 		else
 			[ "$batched" = 0 ]
-			[ $path = auto ] || [ "$fallback" = "$req" ]
+			[ "$fallback" = "$req" ]
 		fi
 		;;
+	auto)
+		# What it chose is checked against its model below.
+		[ "$segs" -ge 2 ]
+		[ "$fallback" = 0 ]
+		[ $translated = 1 ] || [ "$batched" = 0 ]
+		;;
 	phys)
-		[ "$segs" -ge 2 ] && [ "$batched" = 0 ]
+		[ "$segs" -ge 2 ]
+		[ "$batched" = 0 ]
 		;;
 	page | sg)
-		[ "$batched" = 0 ] && [ "$fallback" = 0 ]
+		[ "$batched" = 0 ]
+		[ "$fallback" = 0 ]
 		;;
 	esac
 done
+
+# auto's model, from a longer run of its own: one line per segment-count
+# bucket (bucket segs phys_ns iova_ns phys_samples iova_samples choice
+# picked_phys picked_iova explored warmup).
+set_path "${b[0]}" auto
+echo 0 >"$dbg/dma/auto_model"
+echo 0 >"$dbg/dma/auto"
+scatter
+fio --name=auto-model --filename="$disk" --ioengine=io_uring --direct=1 \
+	--rw=randread --bs=128k --size=64m --iodepth=4 --mem="mmap:$buf" \
+	--norandommap --number_ios=400 --output-format=terse >/dev/null
+cat "$dbg/dma/auto_model"
+req=$(stat_of "${b[0]}" auto requests)
+[ "$req" -ge 400 ]
+if [ $translated = 1 ]; then
+	# Every request auto mapped counts in one bucket, once.
+	[ "$(awk 'NR > 1 { s += $8 + $9 + $10 + $11 } END { print s }' "$dbg/dma/auto_model")" = "$req" ]
+	awk -v explore=64 -v warmup=8 '
+	function fail(why) { print "auto_model bucket " $2 ": " why; bad = 1 }
+	NR > 1 {
+		n = $8 + $9 + $10 + $11
+		if (n - $11 < 2 * explore)
+			next
+		seen++
+		if ($5 < warmup || $6 < warmup)
+			fail("a path measured fewer than " warmup " times")
+		if ($7 != "phys" && $7 != "iova")
+			fail("still warming up after " n " requests")
+		# Exploration: once in 64 requests per CPU, give or take the
+		# ticks each CPU carries over.
+		if ($10 < 1 || $10 > (n - $11) / explore + 2)
+			fail($10 " explorations in " n " requests")
+		# Where the model sees a clear difference (half as much again),
+		# auto took the path it finds cheaper for most of the requests.
+		lo = $3 < $4 ? $3 : $4
+		hi = $3 < $4 ? $4 : $3
+		if (hi * 2 >= lo * 3) {
+			most = $8 >= $9 ? "phys" : "iova"
+			if (most != $7)
+				fail("model says " $7 " (" $3 " vs " $4 " ns) but auto took " most " most")
+			clear++
+		}
+	}
+	END {
+		print seen + 0 " bucket(s) with enough requests, " clear + 0 " with a clear winner"
+		if (!seen) { print "no bucket saw enough requests"; bad = 1 }
+		exit bad
+	}' "$dbg/dma/auto_model"
+else
+	# No translating IOMMU: phys, with no model at all.
+	[ "$(stat_of "${b[0]}" auto iova_batched)" = 0 ]
+	[ "$(awk 'NR > 1 && ($7 != "phys" || $5 + $6 + $8 + $9 + $10 + $11) { n++ } END { print n + 0 }' \
+		"$dbg/dma/auto_model")" = 0 ]
+fi
+# Writing 0 forgets the model, anything else is refused.
+if echo 7 >"$dbg/dma/auto_model" 2>/dev/null; then echo "writing 7 was accepted"; exit 1; fi
+echo 0 >"$dbg/dma/auto_model"
+[ "$(awk 'NR > 1 { s += $5 + $6 + $8 + $9 + $10 + $11 } END { print s }' "$dbg/dma/auto_model")" = 0 ]
 
 # Huge pages: one segment per 128 KiB request on the phys-walk paths.
 echo 8 >/proc/sys/vm/nr_hugepages

@@ -23,10 +23,13 @@
  *     cannot reach, the injected failure's status, ...);
  *   - nothing is left mapped, linked, bounced, allocated or referenced;
  *   - no rule of the DMA API was broken (simdma.c) and no WARN fired;
- *   - the statistics moved by exactly what happened.
+ *   - the statistics moved by exactly what happened;
+ *   - one map tracepoint per mapping that ended, one unmap tracepoint per
+ *     unmap, with the fields the statistics counted.
  */
 #include <stdlib.h>
 #include "check.h"
+#include "simtrace.h"
 
 bool check_verbose;
 struct tcover cover;
@@ -315,8 +318,13 @@ static bool iova_granule_ok(const struct treq *t, u64 g)
 	return true;
 }
 
+/*
+ * What @path should do with @t.  auto's choice comes from its measurements,
+ * so for auto the expectation follows the path it picked (@auto_pick), and
+ * run_one() checks the pick itself: phys without a translating IOMMU.
+ */
 static void expect_run(const struct tdev *d, struct treq *t, int path,
-		       struct texp *e)
+		       int auto_pick, struct texp *e)
 {
 	bool iommu = d->dd.iova_capable;
 	int eff = path;
@@ -333,8 +341,7 @@ static void expect_run(const struct tdev *d, struct treq *t, int path,
 		return;
 	}
 	if (path == NVMP_DMA_AUTO)
-		eff = iommu && blk_rq_nr_phys_segments(&t->rq) > 1 ? NVMP_DMA_IOVA :
-								    NVMP_DMA_PHYS;
+		eff = auto_pick == NVMP_DMA_IOVA ? NVMP_DMA_IOVA : NVMP_DMA_PHYS;
 	if (e->p2p == PCI_P2PDMA_MAP_NOT_SUPPORTED) {
 		/* The scatterlist path reports what dma_map_sgtable() says. */
 		e->status = path == NVMP_DMA_SG ? BLK_STS_TARGET : BLK_STS_INVAL;
@@ -612,6 +619,41 @@ static void check_mapped(struct tdev *d, struct treq *t, const struct texp *e,
 	*failedp = failed;
 }
 
+/* The tracepoints fired as often as the statistics counted, and agree. */
+static void check_trace(struct tdev *d, struct treq *t, int sel, int taken,
+			bool done, u64 maps, u64 errors, u64 unmaps,
+			u64 segs_out, u64 segs_in, bool batched, bool *failedp,
+			struct run_result *res)
+{
+	const struct sim_trace_event *m = &sim_trace.map, *u = &sim_trace.unmap;
+	bool failed = *failedp;
+
+	if (sim_trace.maps != maps || sim_trace.map_errors != errors ||
+	    sim_trace.unmaps != unmaps)
+		FAIL("trace: %u map (%u failed), %u unmap events; stats %llu (%llu), %llu",
+		     sim_trace.maps, sim_trace.map_errors, sim_trace.unmaps,
+		     maps, errors, unmaps);
+	if (!failed && sim_trace.maps &&
+	    (strcmp(m->dev, dev_name(d->dev)) || strcmp(m->sel, nvmp_dma_path_name(sel))))
+		FAIL("trace: map event of %s, selected %s", m->dev, m->sel);
+	if (!failed && done &&
+	    (strcmp(m->path, nvmp_dma_path_name(taken)) || m->bytes != t->total ||
+	     m->segs_out != segs_out || m->segs_in != segs_in ||
+	     m->batched != batched || m->status != BLK_STS_OK))
+		FAIL("trace: map %s %u bytes %u/%u segs batched %d st %d, not %s %u %llu/%llu %d",
+		     m->path, m->bytes, m->segs_out, m->segs_in, m->batched,
+		     m->status, nvmp_dma_path_name(taken), t->total, segs_out,
+		     segs_in, batched);
+	if (!failed && done && sim_trace.unmaps &&
+	    (strcmp(u->path, m->path) || strcmp(u->sel, m->sel) ||
+	     u->bytes != m->bytes || u->segs_out != m->segs_out ||
+	     u->batched != m->batched))
+		FAIL("trace: unmap event %s %u bytes %u segments batched %d, map event %s %u %u %d",
+		     u->path, u->bytes, u->segs_out, u->batched, m->path, m->bytes,
+		     m->segs_out, m->batched);
+	*failedp = failed;
+}
+
 bool run_one(struct tdev *d, struct treq *t, const struct run_spec *r,
 	     struct run_result *res)
 {
@@ -624,11 +666,11 @@ bool run_one(struct tdev *d, struct treq *t, const struct run_spec *r,
 	int sel = r->path;
 
 	memset(res, 0, sizeof(*res));
-	expect_run(d, t, r->path, &e);
 	tdev_stats(d, sel, &before);
 
 	sim_reset_counts();
 	sim_reset_violations();
+	sim_trace_reset();
 	sim_inject(r->inj_fn, r->inj_nth);
 	WRITE_ONCE(d->dd.path, r->path);
 	drv_iod_reset(iod);
@@ -639,6 +681,15 @@ bool run_one(struct tdev *d, struct treq *t, const struct run_spec *r,
 	res->inj_fn = sim_injected_fn;
 	started = iod->nranges > 0;
 	done = iod->iter_end == DRV_ITER_DONE;
+	expect_run(d, t, r->path, iod->map.auto_pick, &e);
+
+	/* auto chooses between phys and iova, and only where iova can batch. */
+	if (r->path == NVMP_DMA_AUTO &&
+	    (d->dd.iova_capable ? iod->map.auto_pick != NVMP_DMA_PHYS &&
+				  iod->map.auto_pick != NVMP_DMA_IOVA :
+				  iod->map.auto_pick != NVMP_DMA_AUTO))
+		FAIL("auto picked %s on %s", nvmp_dma_path_name(iod->map.auto_pick),
+		     d->name);
 
 	/* The status. */
 	if (r->want_error) {
@@ -731,6 +782,8 @@ bool run_one(struct tdev *d, struct treq *t, const struct run_spec *r,
 		if (hist_sum(after.map_hist) != after.requests ||
 		    hist_sum(after.unmap_hist) != after.unmaps)
 			FAIL("stats: histograms do not add up to the counts");
+		check_trace(d, t, sel, res->path_taken, done, dreq + derr, derr,
+			    dunm, want_out, want_in, batched, &failed, res);
 		/* Accumulate what debugfs must show at the end. */
 		x->requests += dreq;
 		x->errors += derr;

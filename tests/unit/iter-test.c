@@ -544,42 +544,281 @@ static bool t_split(char *why, size_t whylen)
 	return ok;
 }
 
-static bool t_auto(char *why, size_t whylen)
+/* --- auto's model ------------------------------------------------------------ */
+
+/* One line of dma/auto_model. */
+struct amodel {
+	unsigned long long phys_ns, iova_ns, phys_samples, iova_samples;
+	unsigned long long picked_phys, picked_iova, explored, warmup;
+	char choice[16];
+};
+
+static bool amodel_read(const char *dev, struct amodel *m, char *why, size_t whylen)
 {
-	static const struct tpiece one[] = { { 0x700000, 0x8000 } };
-	static const struct tpiece two[] = { { 0x700000, 0x10000 }, { 0x720000, 0x10000 } };
-	struct treq *t = calloc(1, sizeof(*t));
-	struct tdev d = { 0 };
+	char path[64], buf[4096], segs[16];
+	struct dentry *f;
+	const char *l;
+	unsigned int i, idx;
+
+	snprintf(path, sizeof(path), "%s/dma/auto_model", dev);
+	f = sim_debugfs_lookup(path);
+	if (!f || sim_debugfs_read(f, buf, sizeof(buf))) {
+		snprintf(why, whylen, "debugfs %s cannot be read", path);
+		return false;
+	}
+	l = strchr(buf, '\n');
+	for (i = 0; i < NVMP_AUTO_BUCKETS; i++) {
+		if (!l || sscanf(l + 1, "%u %15s %llu %llu %llu %llu %15s %llu %llu %llu %llu",
+				 &idx, segs, &m[i].phys_ns, &m[i].iova_ns,
+				 &m[i].phys_samples, &m[i].iova_samples, m[i].choice,
+				 &m[i].picked_phys, &m[i].picked_iova, &m[i].explored,
+				 &m[i].warmup) != 11 || idx != i) {
+			snprintf(why, whylen, "debugfs %s: bucket %u unreadable in \"%s\"",
+				 path, i, buf);
+			return false;
+		}
+		l = strchr(l + 1, '\n');
+	}
+	return true;
+}
+
+/* Segment counts, one per bucket of the model: 1, 2-3, 4-7, 8-15, 16+. */
+static const unsigned int auto_segs[NVMP_AUTO_BUCKETS] = { 1, 3, 6, 12, 20 };
+
+/* A request of @n separate 4 KiB pages (so @n segments). */
+static bool auto_req(struct treq *t, unsigned int n)
+{
+	struct tpiece p[32];
 	struct queue_limits lim;
-	struct run_spec r = { .path = NVMP_DMA_AUTO, .use = DRV_PRP };
-	struct run_result res;
-	unsigned int m;
-	bool ok = true;
+	unsigned int k;
 
 	lim_nvme(&lim, 0xffffffff);
-	for (m = 0; m < ARRAY_SIZE(all_modes) && ok; m++) {
-		bool iommu = all_modes[m].mode == SIM_IOMMU;
+	for (k = 0; k < n; k++) {
+		p[k].paddr = 0x600000 + k * 0x2000;
+		p[k].len = 0x1000;
+	}
+	return !treq_from_pieces(t, &lim, p, NULL, n, false) &&
+	       blk_rq_nr_phys_segments(&t->rq) == n;
+}
 
-		ok = dev_cycle(&d, SIM_NVME0, &all_modes[m], why, whylen);
-		if (ok && !treq_from_pieces(t, &lim, one, NULL, 1, false)) {
-			ok = run_one(&d, t, &r, &res) &&
-			     res.path_taken == NVMP_DMA_PHYS;
-			if (!ok)
-				snprintf(why, whylen, "one segment on %s: %s path (%s)",
-					 d.name, nvmp_dma_path_name(res.path_taken), res.why);
-		}
-		if (ok && !treq_from_pieces(t, &lim, two, NULL, 2, false)) {
-			ok = run_one(&d, t, &r, &res) &&
-			     res.path_taken == (iommu ? NVMP_DMA_IOVA : NVMP_DMA_PHYS);
-			if (!ok)
-				snprintf(why, whylen, "two segments on %s: %s path (%s)",
-					 d.name, nvmp_dma_path_name(res.path_taken), res.why);
+/* @rounds auto requests per bucket, round robin; false on a failed run. */
+static bool auto_rounds(struct tdev *d, struct treq *t, unsigned int rounds,
+			char *why, size_t whylen)
+{
+	struct run_spec r = { .path = NVMP_DMA_AUTO, .use = DRV_PRP };
+	struct run_result res;
+	unsigned int i, b;
+
+	for (i = 0; i < rounds; i++) {
+		for (b = 0; b < NVMP_AUTO_BUCKETS; b++) {
+			if (!run_one(d, &t[b], &r, &res)) {
+				fail_msg(why, whylen, d, &t[b], &r, &res);
+				return false;
+			}
 		}
 	}
-	if (!tdev_down(&d, why, ok ? whylen : 0))
-		ok = false;
-	treq_free(t);
+	return true;
+}
+
+/* What a request of @n segments costs on the simulated clock. */
+static u64 cost_phys(unsigned int n)
+{
+	return n * (sim_cost.map + sim_cost.unmap);
+}
+
+static u64 cost_iova(unsigned int n)
+{
+	return sim_cost.iova_alloc + n * sim_cost.iova_link + sim_cost.iova_sync +
+	       sim_cost.iova_destroy;
+}
+
+static const char *cheaper(unsigned int n)
+{
+	return cost_iova(n) < cost_phys(n) ? "iova" : "phys";
+}
+
+/* Set up nvme0 in @mode and one request per bucket. */
+static bool auto_setup(struct tdev *d, struct treq *t, const struct tmode *m,
+		       char *why, size_t whylen)
+{
+	unsigned int b;
+
+	for (b = 0; b < NVMP_AUTO_BUCKETS; b++) {
+		if (!auto_req(&t[b], auto_segs[b])) {
+			snprintf(why, whylen, "cannot build a request of %u segments",
+				 auto_segs[b]);
+			return false;
+		}
+	}
+	sim_cpu = 0;
+	return dev_cycle(d, SIM_NVME0, m, why, whylen);
+}
+
+static void auto_teardown(struct tdev *d, struct treq *t, bool *ok, char *why,
+			  size_t whylen)
+{
+	unsigned int b;
+
+	if (d->up && !tdev_down(d, why, *ok ? whylen : 0))
+		*ok = false;
+	for (b = 0; b < NVMP_AUTO_BUCKETS; b++)
+		treq_free(&t[b]);
 	free(t);
+	sim_cost = SIM_DEFAULT_COSTS;
+}
+
+static bool t_auto_no_iommu(char *why, size_t whylen)
+{
+	struct treq *t = calloc(NVMP_AUTO_BUCKETS, sizeof(*t));
+	struct amodel m[NVMP_AUTO_BUCKETS];
+	struct tdev d = { 0 };
+	unsigned int mode, b;
+	bool ok = true;
+
+	for (mode = 0; mode < 2 && ok; mode++) {
+		ok = auto_setup(&d, t, &all_modes[mode], why, whylen) &&
+		     auto_rounds(&d, t, 100, why, whylen) &&
+		     amodel_read("nvme0", m, why, whylen);
+		for (b = 0; b < NVMP_AUTO_BUCKETS && ok; b++) {
+			if (strcmp(m[b].choice, "phys") || m[b].phys_samples ||
+			    m[b].iova_samples || m[b].picked_phys || m[b].picked_iova ||
+			    m[b].explored || m[b].warmup) {
+				snprintf(why, whylen,
+					 "%s, bucket %u: choice %s, samples %llu/%llu, picked %llu/%llu, explored %llu, warmup %llu",
+					 d.name, b, m[b].choice, m[b].phys_samples,
+					 m[b].iova_samples, m[b].picked_phys,
+					 m[b].picked_iova, m[b].explored, m[b].warmup);
+				ok = false;
+			}
+		}
+		/* Every request took phys: run_one() checked the picks. */
+		if (ok && d.expect[NVMP_DMA_AUTO].iova_batched) {
+			snprintf(why, whylen, "%s: auto batched requests", d.name);
+			ok = false;
+		}
+	}
+	auto_teardown(&d, t, &ok, why, whylen);
+	return ok;
+}
+
+/*
+ * Costs as the test sets them: every estimate ends up exact (the simulated
+ * clock only moves by them), the choice is the cheaper path per bucket, the
+ * warm-up measures each path NVMP_AUTO_WARMUP times, and then one request
+ * in NVMP_AUTO_EXPLORE takes the other path.
+ */
+static bool t_auto_converge(char *why, size_t whylen)
+{
+	struct treq *t = calloc(NVMP_AUTO_BUCKETS, sizeof(*t));
+	struct amodel m[NVMP_AUTO_BUCKETS];
+	struct tdev d = { 0 };
+	unsigned int b, n, rounds = 40 * NVMP_AUTO_EXPLORE / 4;
+	unsigned long long after, cheap, dear;
+	bool ok;
+
+	ok = auto_setup(&d, t, &all_modes[2], why, whylen);
+	sim_cost = (struct sim_costs){ .map = 100, .unmap = 100, .iova_alloc = 300,
+				       .iova_link = 20, .iova_sync = 300,
+				       .iova_destroy = 300 };
+	/* phys wins at 1 and 3 segments, iova at 6, 12 and 20. */
+	ok = ok && auto_rounds(&d, t, rounds, why, whylen) &&
+	     amodel_read("nvme0", m, why, whylen);
+	for (b = 0; b < NVMP_AUTO_BUCKETS && ok; b++) {
+		n = auto_segs[b];
+		after = rounds - m[b].warmup;
+		cheap = !strcmp(cheaper(n), "iova") ? m[b].picked_iova : m[b].picked_phys;
+		dear = !strcmp(cheaper(n), "iova") ? m[b].picked_phys : m[b].picked_iova;
+		if (m[b].phys_ns != cost_phys(n) || m[b].iova_ns != cost_iova(n) ||
+		    strcmp(m[b].choice, cheaper(n)) ||
+		    m[b].warmup != 2 * NVMP_AUTO_WARMUP ||
+		    m[b].explored != after / NVMP_AUTO_EXPLORE || dear ||
+		    cheap != after - m[b].explored ||
+		    m[b].phys_samples + m[b].iova_samples != rounds) {
+			snprintf(why, whylen,
+				 "%u segments: phys %llu ns iova %llu ns (true: %llu, %llu), choice %s (%s), warmup %llu, explored %llu, picked cheaper %llu costlier %llu of %u",
+				 n, m[b].phys_ns, m[b].iova_ns,
+				 (unsigned long long)cost_phys(n),
+				 (unsigned long long)cost_iova(n), m[b].choice,
+				 cheaper(n), m[b].warmup, m[b].explored, cheap, dear,
+				 rounds);
+			ok = false;
+		}
+	}
+	/* Writing 0 forgets the model; anything else is refused. */
+	if (ok) {
+		struct dentry *f = sim_debugfs_lookup("nvme0/dma/auto_model");
+
+		ok = f && sim_debugfs_write(f, "1") == -EINVAL &&
+		     !sim_debugfs_write(f, "0") && amodel_read("nvme0", m, why, whylen);
+		for (b = 0; b < NVMP_AUTO_BUCKETS && ok; b++)
+			ok = !strcmp(m[b].choice, "warmup") && !m[b].phys_samples &&
+			     !m[b].iova_samples && !m[b].warmup && !m[b].explored &&
+			     !m[b].picked_phys && !m[b].picked_iova && !m[b].phys_ns;
+		if (!ok && !*why)
+			snprintf(why, whylen, "auto_model: 0 does not reset or 1 is not refused");
+	}
+	auto_teardown(&d, t, &ok, why, whylen);
+	return ok;
+}
+
+/* After @rounds more requests per bucket, each bucket's choice is @want. */
+static bool auto_phase(struct tdev *d, struct treq *t, unsigned int rounds,
+		       const char *phase, char *why, size_t whylen)
+{
+	struct amodel m0[NVMP_AUTO_BUCKETS], m[NVMP_AUTO_BUCKETS];
+	unsigned long long cheap;
+	unsigned int b, n, tail = 4 * NVMP_AUTO_EXPLORE;
+
+	if (!auto_rounds(d, t, rounds - tail, why, whylen) ||
+	    !amodel_read("nvme0", m0, why, whylen) ||
+	    !auto_rounds(d, t, tail, why, whylen) ||
+	    !amodel_read("nvme0", m, why, whylen))
+		return false;
+	for (b = 0; b < NVMP_AUTO_BUCKETS; b++) {
+		n = auto_segs[b];
+		cheap = !strcmp(cheaper(n), "iova") ?
+			m[b].picked_iova - m0[b].picked_iova :
+			m[b].picked_phys - m0[b].picked_phys;
+		/* Settled: the last requests all took the cheaper path but explorers. */
+		if (strcmp(m[b].choice, cheaper(n)) ||
+		    cheap != tail - (m[b].explored - m0[b].explored) ||
+		    m[b].explored - m0[b].explored != tail / NVMP_AUTO_EXPLORE) {
+			snprintf(why, whylen,
+				 "%s, %u segments: choice %s, not %s (phys %llu ns, iova %llu ns; true %llu, %llu); of the last %u, %llu took %s, %llu explored",
+				 phase, n, m[b].choice, cheaper(n), m[b].phys_ns,
+				 m[b].iova_ns, (unsigned long long)cost_phys(n),
+				 (unsigned long long)cost_iova(n), tail, cheap,
+				 cheaper(n), m[b].explored - m0[b].explored);
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
+ * The costs change under auto: phys becomes cheap everywhere (only
+ * exploration can tell, where iova was chosen), then dear everywhere (the
+ * chosen path's own samples tell); each time every bucket follows.
+ */
+static bool t_auto_switch(char *why, size_t whylen)
+{
+	struct treq *t = calloc(NVMP_AUTO_BUCKETS, sizeof(*t));
+	struct tdev d = { 0 };
+	unsigned int rounds = 16 * NVMP_AUTO_EXPLORE;
+	bool ok;
+
+	ok = auto_setup(&d, t, &all_modes[2], why, whylen);
+	sim_cost = (struct sim_costs){ .map = 100, .unmap = 100, .iova_alloc = 300,
+				       .iova_link = 20, .iova_sync = 300,
+				       .iova_destroy = 300 };
+	ok = ok && auto_phase(&d, t, rounds, "first costs", why, whylen);
+	sim_cost.map = 10;
+	sim_cost.unmap = 10;
+	ok = ok && auto_phase(&d, t, rounds, "phys made cheap", why, whylen);
+	sim_cost.map = 1000;
+	sim_cost.unmap = 1000;
+	ok = ok && auto_phase(&d, t, rounds, "phys made dear", why, whylen);
+	auto_teardown(&d, t, &ok, why, whylen);
 	return ok;
 }
 
@@ -855,8 +1094,12 @@ static const struct focused tests[] = {
 	  t_granule },
 	{ "discard payload on every path", t_discard },
 	{ "bios split inside bio_vecs", t_split },
-	{ "auto takes iova for multi-segment requests on an IOMMU, phys otherwise",
-	  t_auto },
+	{ "auto: phys without a translating IOMMU, nothing measured or explored",
+	  t_auto_no_iommu },
+	{ "auto: exact estimates, the cheaper path per bucket, warm-up, 1 in 64 explores",
+	  t_auto_converge },
+	{ "auto: follows when phys gets cheaper, then dearer, in every bucket",
+	  t_auto_switch },
 	{ "upstream: segment record allocation failure undoes the first range",
 	  t_upstream_pool },
 	{ "dev init: allocation failure at every step leaks nothing", t_init_failure },

@@ -79,6 +79,24 @@ struct sim_counts {
 extern struct sim_counts sim_cnt;
 void sim_reset_counts(void);
 
+/*
+ * What each DMA call costs on the simulated clock (ktime_get_ns()), in ns:
+ * a single mapping (phys or page) and its unmap, and the IOVA calls.  Tests
+ * set them to steer auto's model; the defaults make phys cheaper up to three
+ * segments and iova from four on.
+ */
+struct sim_costs {
+	u64 map, unmap;
+	u64 iova_alloc, iova_link, iova_sync, iova_destroy;
+};
+
+#define SIM_DEFAULT_COSTS ((struct sim_costs){				\
+	.map = 150, .unmap = 150, .iova_alloc = 300, .iova_link = 40,	\
+	.iova_sync = 200, .iova_destroy = 300 })
+
+extern struct sim_costs sim_cost;
+extern u64 sim_clock_ns;
+
 /* --- memory ------------------------------------------------------------ */
 
 struct sim_provider;

@@ -49,10 +49,27 @@ const char *const sim_fn_names[SIM_F_NR] = {
 };
 
 struct sim_counts sim_cnt;
+struct sim_costs sim_cost = SIM_DEFAULT_COSTS;
+u64 sim_clock_ns;
 bool sim_injected;
 enum sim_fn sim_injected_fn;
 static int sim_inj_fn;
 static unsigned int sim_inj_nth, sim_inj_base;
+
+/*
+ * The clock block/ reads: it moves only by what the DMA calls cost, so the
+ * times the statistics and auto's model see are the test's, and a run is
+ * the same for the same seed.
+ */
+u64 ktime_get_ns(void)
+{
+	return sim_clock_ns;
+}
+
+static void sim_spend(u64 ns)
+{
+	sim_clock_ns += ns;
+}
 
 void sim_reset_counts(void)
 {
@@ -478,6 +495,7 @@ dma_addr_t dma_map_phys(struct device *dev, phys_addr_t phys, size_t size,
 {
 	struct sim_dma_dev *cfg = sim_cfg(dev, __func__);
 
+	sim_spend(sim_cost.map);
 	if (!cfg || !sim_dir_ok(dir, __func__))
 		return DMA_MAPPING_ERROR;
 	if (!size) {
@@ -494,6 +512,7 @@ dma_addr_t dma_map_phys(struct device *dev, phys_addr_t phys, size_t size,
 void dma_unmap_phys(struct device *dev, dma_addr_t addr, size_t size,
 		    enum dma_data_direction dir, unsigned long attrs)
 {
+	sim_spend(sim_cost.unmap);
 	sim_unmap_single(dev, addr, size, dir, attrs, SIM_REC_SINGLE,
 			 __func__);
 }
@@ -505,6 +524,7 @@ dma_addr_t dma_map_page_attrs(struct device *dev, struct page *page,
 	struct sim_dma_dev *cfg = sim_cfg(dev, __func__);
 	phys_addr_t phys;
 
+	sim_spend(sim_cost.map);
 	if (!cfg || !sim_dir_ok(dir, __func__))
 		return DMA_MAPPING_ERROR;
 	if (sim_fail(SIM_F_MAP_PAGE))
@@ -532,6 +552,7 @@ dma_addr_t dma_map_page_attrs(struct device *dev, struct page *page,
 void dma_unmap_page_attrs(struct device *dev, dma_addr_t addr, size_t size,
 			  enum dma_data_direction dir, unsigned long attrs)
 {
+	sim_spend(sim_cost.unmap);
 	/* The page API ignores an MMIO unmap: the mapping stays. */
 	if (attrs & DMA_ATTR_MMIO) {
 		sim_violation("%s() with DMA_ATTR_MMIO does nothing", __func__);
@@ -570,6 +591,7 @@ bool dma_iova_try_alloc(struct device *dev, struct dma_iova_state *state,
 	struct sim_iova *v;
 	u64 off;
 
+	sim_spend(sim_cost.iova_alloc);
 	sim_cnt.iova_api++;
 	memset(state, 0, sizeof(*state));
 	if (!cfg || cfg->mode != SIM_IOMMU)
@@ -633,6 +655,7 @@ int dma_iova_link(struct device *dev, struct dma_iova_state *state,
 	struct sim_rec r;
 	u64 g, pad, start;
 
+	sim_spend(sim_cost.iova_link);
 	sim_cnt.iova_api++;
 	if (!cfg || !sim_dir_ok(dir, __func__))
 		return -EINVAL;
@@ -702,6 +725,7 @@ int dma_iova_sync(struct device *dev, struct dma_iova_state *state,
 {
 	struct sim_iova *v;
 
+	sim_spend(sim_cost.iova_sync);
 	sim_cnt.iova_api++;
 	v = sim_iova_find(dev, state, __func__);
 	if (!v)
@@ -779,6 +803,7 @@ void dma_iova_destroy(struct device *dev, struct dma_iova_state *state,
 {
 	struct sim_iova *v;
 
+	sim_spend(sim_cost.iova_destroy);
 	sim_cnt.iova_api++;
 	sim_cnt.unmaps++;
 	v = sim_iova_find(dev, state, __func__);

@@ -2,7 +2,7 @@
 /*
  * The simulated machine's memory and the small kernel services block/ uses:
  * violations and messages, the heap, mempools, per-CPU data, debugfs with
- * seq_file, string helpers and the clock.
+ * seq_file and string helpers.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -655,14 +655,4 @@ int kstrtouint_from_user(const char __user *s, size_t count, unsigned int base,
 	memcpy(buf, s, count);
 	buf[count] = 0;
 	return kstrtouint(buf, base, res);
-}
-
-/* --- time --------------------------------------------------------------------- */
-
-u64 ktime_get_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
 }

@@ -23,6 +23,12 @@ static inline void *kzalloc(size_t size, gfp_t gfp)
 	return sim_kmalloc(size, gfp, true);
 }
 
+/* One zeroed object of @obj's type. */
+#define kzalloc_obj(obj, ...) ({					\
+	__typeof__(obj) *_zo = sim_kmalloc(sizeof(*_zo), GFP_KERNEL, true);	\
+	_zo;								\
+})
+
 static inline void *kcalloc(size_t n, size_t size, gfp_t gfp)
 {
 	if (size && n > SIZE_MAX / size)

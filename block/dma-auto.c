@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * auto: for each request, phys or iova, whichever this device has been
+ * measured to map and unmap faster for requests of its size.
+ *
+ * Which one wins depends on the machine: IOVA batching saves an IOTLB sync
+ * (and, with a strict IOMMU, an invalidation) per segment but pays an IOVA
+ * allocation and a destroy per request, and what each costs varies with the
+ * IOMMU, its mode and the load.  So auto does not follow a rule; it keeps,
+ * per device, a running estimate of what a request costs on each path, and
+ * takes the cheaper one.
+ *
+ * The model.  Requests fall into buckets by their segment count as the
+ * block layer counted it (1, 2-3, 4-7, 8-15, 16 and more), since the
+ * segment count is what the two paths scale with differently.  Each bucket
+ * holds, for phys and for iova, an exponentially weighted moving average
+ * (weight 1/8) of the time from the start of the mapping to the end of its
+ * unmap, taken from the very timestamps the statistics take; only requests
+ * that auto itself sent down a path, and whose mapping succeeded, feed it.
+ * One sample counts at most four times the current estimate (plus a
+ * microsecond), so an interrupt in the middle of a mapping does not swing
+ * the choice, while a real change still moves the estimate by more than a
+ * third per sample.
+ *
+ * The choice.  Until both paths of a bucket have NVMP_AUTO_WARMUP samples,
+ * auto takes whichever has fewer ("warm-up").  After that it takes the
+ * path with the lower estimate, except for one request in NVMP_AUTO_EXPLORE
+ * per CPU, which takes the other one ("explored") so that an estimate the
+ * choice no longer feeds still follows changes; the cheaper path's own
+ * estimate is fed by every request it takes.  Without a translating IOMMU
+ * iova cannot batch anything (it would fall back to phys), so auto is phys
+ * there, with no model, no exploration and no counting at all.
+ *
+ * Concurrency.  No lock: the estimates are shared per device and updated
+ * with single relaxed loads and stores, so two CPUs finishing at once may
+ * lose one sample, which an estimate can afford.  The counters and the
+ * exploration tick are per CPU, beside the statistics.  The fixed phys and
+ * iova paths never touch the model.
+ *
+ *   <debugfs>/nvme-phys/nvme<N>/dma/auto_model
+ *
+ * shows one line per bucket: the estimates (ns per request), their sample
+ * counts, the path auto takes now ("warmup" while it is still measuring),
+ * and how many requests took the cheaper path (picked_phys, picked_iova),
+ * explored the other one or were sent while warming up.  Writing 0 forgets
+ * everything, and auto measures again from scratch.
+ */
+#include <linux/debugfs.h>
+#include <linux/ktime.h>
+#include <linux/log2.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include "nvmp-block.h"
+
+/* Index of a path in a bucket's estimates and counters. */
+#define NVMP_EST_PHYS	0
+#define NVMP_EST_IOVA	1
+
+/* An estimate is kept scaled by 2^NVMP_AUTO_SHIFT: the EWMA weight. */
+#define NVMP_AUTO_SHIFT	3
+
+struct nvmp_auto_est {
+	u64 ewma;		/* ns per request, << NVMP_AUTO_SHIFT */
+	u32 samples;		/* saturating */
+};
+
+struct nvmp_auto_bucket {
+	struct nvmp_auto_est est[2];	/* by NVMP_EST_* */
+};
+
+struct nvmp_auto_model {
+	struct nvmp_auto_bucket bucket[NVMP_AUTO_BUCKETS];
+};
+
+int nvmp_auto_init(struct nvmp_dma_dev *dd)
+{
+	dd->model = kzalloc_obj(*dd->model);
+	return dd->model ? 0 : -ENOMEM;
+}
+
+void nvmp_auto_exit(struct nvmp_dma_dev *dd)
+{
+	kfree(dd->model);
+	dd->model = NULL;
+}
+
+static unsigned int nvmp_auto_bucket_of(unsigned int segs)
+{
+	if (segs <= 1)
+		return 0;
+	return min_t(unsigned int, ilog2(segs), NVMP_AUTO_BUCKETS - 1);
+}
+
+static u64 nvmp_auto_ns(const struct nvmp_auto_est *e)
+{
+	return READ_ONCE(e->ewma) >> NVMP_AUTO_SHIFT;
+}
+
+/* The cheaper path of a bucket, or NVMP_DMA_AUTO while warming up. */
+static int nvmp_auto_cheaper(const struct nvmp_auto_bucket *b)
+{
+	if (READ_ONCE(b->est[NVMP_EST_PHYS].samples) < NVMP_AUTO_WARMUP ||
+	    READ_ONCE(b->est[NVMP_EST_IOVA].samples) < NVMP_AUTO_WARMUP)
+		return NVMP_DMA_AUTO;
+	if (nvmp_auto_ns(&b->est[NVMP_EST_IOVA]) <
+	    nvmp_auto_ns(&b->est[NVMP_EST_PHYS]))
+		return NVMP_DMA_IOVA;
+	return NVMP_DMA_PHYS;
+}
+
+/**
+ * nvmp_auto_pick - the path auto takes for a request
+ * @dd: the device
+ * @rq: the request
+ * @map: its mapping record, where the choice is noted for learning
+ *
+ * Return: %NVMP_DMA_PHYS or %NVMP_DMA_IOVA.
+ */
+int nvmp_auto_pick(struct nvmp_dma_dev *dd, struct request *rq,
+		   struct nvmp_dma_map *map)
+{
+	struct nvmp_auto_counts *c;
+	struct nvmp_auto_bucket *b;
+	unsigned int i;
+	int cheap, pick;
+
+	if (!dd->iova_capable)
+		return NVMP_DMA_PHYS;
+	i = nvmp_auto_bucket_of(blk_rq_nr_phys_segments(rq));
+	b = &dd->model->bucket[i];
+	cheap = nvmp_auto_cheaper(b);
+
+	c = &get_cpu_ptr(dd->stats)->autoc[i];
+	if (cheap == NVMP_DMA_AUTO) {
+		pick = READ_ONCE(b->est[NVMP_EST_IOVA].samples) <
+		       READ_ONCE(b->est[NVMP_EST_PHYS].samples) ?
+		       NVMP_DMA_IOVA : NVMP_DMA_PHYS;
+		c->warmup++;
+	} else if (++c->tick >= NVMP_AUTO_EXPLORE) {
+		c->tick = 0;
+		pick = cheap == NVMP_DMA_PHYS ? NVMP_DMA_IOVA : NVMP_DMA_PHYS;
+		c->explored++;
+	} else {
+		pick = cheap;
+		c->picked[pick == NVMP_DMA_IOVA]++;
+	}
+	put_cpu_ptr(dd->stats);
+
+	map->auto_pick = pick;
+	map->auto_bucket = i;
+	return pick;
+}
+
+/**
+ * nvmp_auto_learn - feed a request's cost into the model
+ * @dd: the device
+ * @map: the request's mapping record, mapped in full by auto's pick
+ * @unmap_ns: how long unmapping it took
+ */
+void nvmp_auto_learn(struct nvmp_dma_dev *dd, const struct nvmp_dma_map *map,
+		     u64 unmap_ns)
+{
+	struct nvmp_auto_est *e;
+	u64 ns = map->map_ns + unmap_ns;
+	u64 ewma;
+	u32 n;
+
+	e = &dd->model->bucket[map->auto_bucket].est[map->auto_pick == NVMP_DMA_IOVA];
+	ewma = READ_ONCE(e->ewma);
+	n = READ_ONCE(e->samples);
+	if (!n) {
+		ewma = ns << NVMP_AUTO_SHIFT;
+	} else {
+		ns = min(ns, 4 * (ewma >> NVMP_AUTO_SHIFT) + NSEC_PER_USEC);
+		ewma = ewma - (ewma >> NVMP_AUTO_SHIFT) + ns;
+	}
+	WRITE_ONCE(e->ewma, ewma);
+	if (n < U32_MAX)
+		WRITE_ONCE(e->samples, n + 1);
+}
+
+/* --- debugfs --------------------------------------------------------------- */
+
+static const char *const nvmp_auto_bucket_names[NVMP_AUTO_BUCKETS] = {
+	"1", "2-3", "4-7", "8-15", "16+",
+};
+
+static int nvmp_auto_show(struct seq_file *m, void *v)
+{
+	struct nvmp_dma_dev *dd = m->private;
+	const struct nvmp_auto_counts *pc;
+	struct nvmp_auto_counts sum;
+	struct nvmp_auto_bucket *b;
+	unsigned int i, cpu;
+	int cheap;
+
+	seq_puts(m, "bucket segs phys_ns iova_ns phys_samples iova_samples choice picked_phys picked_iova explored warmup\n");
+	for (i = 0; i < NVMP_AUTO_BUCKETS; i++) {
+		b = &dd->model->bucket[i];
+		memset(&sum, 0, sizeof(sum));
+		for_each_possible_cpu(cpu) {
+			pc = &per_cpu_ptr(dd->stats, cpu)->autoc[i];
+			sum.picked[NVMP_EST_PHYS] += READ_ONCE(pc->picked[NVMP_EST_PHYS]);
+			sum.picked[NVMP_EST_IOVA] += READ_ONCE(pc->picked[NVMP_EST_IOVA]);
+			sum.explored += READ_ONCE(pc->explored);
+			sum.warmup += READ_ONCE(pc->warmup);
+		}
+		/* Without a translating IOMMU auto is phys, unmeasured. */
+		cheap = dd->iova_capable ? nvmp_auto_cheaper(b) : NVMP_DMA_PHYS;
+		seq_printf(m, "%u %s %llu %llu %u %u %s %llu %llu %llu %llu\n", i,
+			   nvmp_auto_bucket_names[i],
+			   nvmp_auto_ns(&b->est[NVMP_EST_PHYS]),
+			   nvmp_auto_ns(&b->est[NVMP_EST_IOVA]),
+			   READ_ONCE(b->est[NVMP_EST_PHYS].samples),
+			   READ_ONCE(b->est[NVMP_EST_IOVA].samples),
+			   cheap == NVMP_DMA_AUTO ? "warmup" : nvmp_dma_path_name(cheap),
+			   sum.picked[NVMP_EST_PHYS], sum.picked[NVMP_EST_IOVA],
+			   sum.explored, sum.warmup);
+	}
+	return 0;
+}
+
+static int nvmp_auto_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, nvmp_auto_show, inode->i_private);
+}
+
+static ssize_t nvmp_auto_write(struct file *file, const char __user *ubuf,
+			       size_t count, loff_t *ppos)
+{
+	struct nvmp_dma_dev *dd = file_inode(file)->i_private;
+	unsigned int val, i, cpu;
+	int ret;
+
+	ret = kstrtouint_from_user(ubuf, count, 0, &val);
+	if (ret)
+		return ret;
+	if (val)
+		return -EINVAL;
+	for (i = 0; i < NVMP_AUTO_BUCKETS; i++) {
+		struct nvmp_auto_bucket *b = &dd->model->bucket[i];
+
+		WRITE_ONCE(b->est[NVMP_EST_PHYS].samples, 0);
+		WRITE_ONCE(b->est[NVMP_EST_IOVA].samples, 0);
+		WRITE_ONCE(b->est[NVMP_EST_PHYS].ewma, 0);
+		WRITE_ONCE(b->est[NVMP_EST_IOVA].ewma, 0);
+	}
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(dd->stats, cpu)->autoc, 0,
+		       sizeof(per_cpu_ptr(dd->stats, cpu)->autoc));
+	return count;
+}
+
+static const struct file_operations nvmp_auto_fops = {
+	.owner = THIS_MODULE,
+	.open = nvmp_auto_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+	.write = nvmp_auto_write,
+};
+
+void nvmp_auto_debugfs(struct nvmp_dma_dev *dd, struct dentry *dir)
+{
+	debugfs_create_file("auto_model", 0600, dir, dd, &nvmp_auto_fops);
+}
