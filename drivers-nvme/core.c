@@ -849,6 +849,9 @@ static void nvmp_debugfs_init(struct nvmp_ctrl *ctrl)
 
 static void nvmp_teardown(struct nvmp_ctrl *ctrl)
 {
+	/* First, so that no reader of a debugfs file sees what is freed below. */
+	debugfs_remove_recursive(ctrl->debugfs);
+	ctrl->debugfs = NULL;
 	if (ctrl->io_set_ready) {
 		blk_mq_free_tag_set(&ctrl->io_set);
 		ctrl->io_set_ready = false;
@@ -869,7 +872,6 @@ static void nvmp_teardown(struct nvmp_ctrl *ctrl)
 		iounmap(ctrl->bar);
 	pci_release_mem_regions(ctrl->pdev);
 	pci_disable_device(ctrl->pdev);
-	debugfs_remove_recursive(ctrl->debugfs);
 	free_percpu(ctrl->dptr_stats);
 	ida_free(&nvmp_ida, ctrl->instance);
 	kfree(ctrl->queues);
