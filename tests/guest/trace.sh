@@ -1,14 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # The tracepoints nvme_phys:nvmp_dma_map and nvme_phys:nvmp_dma_unmap, read
-# through tracefs (the guest root has neither perf nor bpftrace): for each
-# path, a few direct writes and reads with dd while the events are on, then
+# through tracefs: for each path, a few direct writes and reads with dd
+# while the events are on, then
 #  - every map event names this controller, the selected path and a path it
 #    may really take, nonzero segments in and out, nonzero bytes, no error;
 #  - there are as many unmap events as map events, with the same paths;
 #  - the events agree with the path's statistics: as many successful map
 #    events as requests, the same bytes, the same IOVA-batched count.
-# With the events off, nothing is recorded.
+# With the events off, nothing is recorded.  Then perf and bpftrace (both in
+# the root tests/vm/setup makes) count the same events around a read.
 set -eu
 . "$SRC/tests/guest/lib.sh"
 b=($(nvme_bdfs))
@@ -18,13 +19,6 @@ dbg=$(phys_debugfs "${b[0]}")
 tr=/sys/kernel/tracing
 ev=$tr/events/nvme_phys
 
-if command -v perf >/dev/null; then
-	perf list 'nvme_phys:*' | tee perf-list
-	grep -q 'nvme_phys:nvmp_dma_map' perf-list
-	grep -q 'nvme_phys:nvmp_dma_unmap' perf-list
-else
-	echo "no perf in the guest: tracefs is the proof"
-fi
 [ -d "$ev/nvmp_dma_map" ] && [ -d "$ev/nvmp_dma_unmap" ]
 for f in dev sel path segs_in segs_out bytes batched err ns; do
 	grep -q "field:.* $f;" "$ev/nvmp_dma_map/format"
@@ -108,4 +102,34 @@ echo 1 >"$tr/tracing_on"
 dd if="$disk" of=/dev/null bs=64k count=4 iflag=direct status=none
 echo 0 >"$tr/tracing_on"
 grep -q 'nvmp_dma_' "$tr/trace" && bad "events recorded while off"
+
+# perf and bpftrace: 16 reads of 64 KiB are at least 16 maps and as many
+# unmaps (the tracefs checks above already tie events to requests).
+path=perf
+command -v perf >/dev/null || bad "no perf in the root: run tests/vm/setup"
+perf list 'nvme_phys:*' >perf-list 2>&1
+grep -q 'nvme_phys:nvmp_dma_map' perf-list && grep -q 'nvme_phys:nvmp_dma_unmap' perf-list ||
+	bad "perf list does not show the events"
+timeout 300 perf stat -x, -a -e nvme_phys:nvmp_dma_map -e nvme_phys:nvmp_dma_unmap -- \
+	dd if="$disk" of=/dev/null bs=64k count=16 iflag=direct status=none 2>perf-stat.csv ||
+	{ cat perf-stat.csv; bad "perf stat failed"; }
+maps=$(awk -F, '$3 == "nvme_phys:nvmp_dma_map" { print $1 }' perf-stat.csv)
+unmaps=$(awk -F, '$3 == "nvme_phys:nvmp_dma_unmap" { print $1 }' perf-stat.csv)
+echo "perf stat: $maps maps, $unmaps unmaps"
+[ "${maps:-0}" -ge 16 ] && [ "$maps" = "$unmaps" ] || { cat perf-stat.csv; bad "perf counted wrong"; }
+
+path=bpftrace
+command -v bpftrace >/dev/null || bad "no bpftrace in the root: run tests/vm/setup"
+bpftrace -lv 'tracepoint:nvme_phys:nvmp_dma_map' >bt-list 2>&1
+grep -q 'segs_in' bt-list || { cat bt-list; bad "bpftrace does not see the map event's fields"; }
+timeout 300 bpftrace -q -e 'tracepoint:nvme_phys:nvmp_dma_map { @maps = count(); @bytes = sum(args->bytes); }
+	tracepoint:nvme_phys:nvmp_dma_unmap { @unmaps = count(); }' \
+	-c "dd if=$disk of=/dev/null bs=64k count=16 iflag=direct status=none" >bt.txt 2>&1 ||
+	{ cat bt.txt; bad "bpftrace failed"; }
+maps=$(sed -n 's/^@maps: //p' bt.txt)
+unmaps=$(sed -n 's/^@unmaps: //p' bt.txt)
+bytes=$(sed -n 's/^@bytes: //p' bt.txt)
+echo "bpftrace: $maps maps, $unmaps unmaps, $bytes bytes"
+[ "${maps:-0}" -ge 16 ] && [ "$maps" = "$unmaps" ] && [ "${bytes:-0}" -ge $((16 * 65536)) ] ||
+	{ cat bt.txt; bad "bpftrace counted wrong"; }
 echo "trace: ok"
