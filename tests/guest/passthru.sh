@@ -112,6 +112,12 @@ for dev in "$ng" "$ctrl" "$bdev" "/dev/ng${theirs#nvme}n1"; do
 	echo "io-passthru write + read back through $dev: same data"
 	dd if=/dev/urandom of=pattern bs=4096 count=1 status=none
 done
+# nvme read / nvme write (libnvme's I/O passthrough).
+dd if=/dev/urandom of=pattern bs=4096 count=1 status=none
+nvme write "$ng" --start-block=310000 --block-count=7 --data-size=4096 --data=pattern
+nvme read "$ng" --start-block=310000 --block-count=7 --data-size=4096 --data=back
+cmp pattern back
+echo "nvme write + nvme read through $ng: same data"
 nvme ns-rescan "$ctrl"
 nvme reset "$ctrl"
 [ "$(cat "$(phys_sysfs "${b[0]}")/state")" = live ]
