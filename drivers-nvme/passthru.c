@@ -21,6 +21,7 @@
  */
 #include <linux/blkdev.h>
 #include <linux/cdev.h>
+#include <linux/compat.h>
 #include <linux/io_uring/cmd.h>
 #include <linux/nvme_ioctl.h>
 #include <linux/uio.h>
@@ -279,6 +280,11 @@ static int nvmp_user_cmd(struct nvmp_ctrl *ctrl, struct nvmp_ns *ns,
 			return -EFAULT;
 		memset(&p, 0, sizeof(p));
 		memcpy(&p, &p32, offsetof(struct nvme_passthru_cmd, result));
+	}
+	/* From a 32-bit task only the low half of a pointer counts. */
+	if (in_compat_syscall()) {
+		p.addr = (compat_uptr_t)p.addr;
+		p.metadata = (compat_uptr_t)p.metadata;
 	}
 
 	if (flags & NVMP_PT_ADMIN) {
