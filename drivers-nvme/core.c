@@ -21,6 +21,12 @@
 
 static DEFINE_IDA(nvmp_ida);
 static struct dentry *nvmp_debugfs_root;
+/*
+ * The completion lock of a polled queue is never taken in an interrupt,
+ * that of an interrupt-driven queue is: two lock classes, so that lockdep
+ * does not take polling with interrupts on for a deadlock.
+ */
+static struct lock_class_key nvmp_poll_cq_lock_key;
 
 static int first_instance = CONFIG_NVME_PHYS_FIRST_INSTANCE;
 module_param(first_instance, int, 0444);
@@ -476,6 +482,9 @@ static int nvmp_setup_io(struct nvmp_ctrl *ctrl)
 		if (ret)
 			return ret;
 		ctrl->queues[i].polled = i > ctrl->nr_io;
+		if (ctrl->queues[i].polled)
+			lockdep_set_class(&ctrl->queues[i].cq_lock,
+					  &nvmp_poll_cq_lock_key);
 	}
 	ret = nvmp_request_irqs(ctrl);
 	if (ret)
