@@ -654,21 +654,6 @@ void nvmp_ns_cdev_del(struct nvmp_ns *ns)
 
 /* --- the controller device ---------------------------------------------------------- */
 
-/* The nsid of the only namespace, as the ID ioctl of a controller. */
-static int nvmp_ctrl_only_nsid(struct nvmp_ctrl *ctrl)
-{
-	struct nvmp_ns *ns;
-	int ret = -EINVAL;
-
-	mutex_lock(&ctrl->ns_lock);
-	if (list_is_singular(&ctrl->namespaces)) {
-		ns = list_first_entry(&ctrl->namespaces, struct nvmp_ns, list);
-		ret = ns->nsid;
-	}
-	mutex_unlock(&ctrl->ns_lock);
-	return ret;
-}
-
 static long nvmp_ctrl_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
@@ -693,11 +678,14 @@ static long nvmp_ctrl_ioctl(struct file *file, unsigned int cmd,
 	case NVME_IOCTL_IO64_CMD_VEC:
 		flags |= NVMP_PT_WIDE | NVMP_PT_VEC;
 		break;
-	case NVME_IOCTL_ID:
 	case NVME_IOCTL_RESET:
 	case NVME_IOCTL_RESCAN:
 		break;
 	default:
+		/*
+		 * NVME_IOCTL_ID too: a controller is no namespace, and
+		 * nvme-cli takes ENOTTY for "all namespaces".
+		 */
 		return -ENOTTY;
 	}
 
@@ -705,9 +693,6 @@ static long nvmp_ctrl_ioctl(struct file *file, unsigned int cmd,
 	if (ret)
 		return ret;
 	switch (cmd) {
-	case NVME_IOCTL_ID:
-		ret = nvmp_ctrl_only_nsid(ctrl);
-		break;
 	case NVME_IOCTL_RESET:
 		ret = capable(CAP_SYS_ADMIN) ? nvmp_reset_sync(ctrl) : -EACCES;
 		break;
