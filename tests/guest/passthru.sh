@@ -103,14 +103,15 @@ nvme list | grep -q "/dev/${theirs}n1"
 
 # --- io-passthru: write, read back --------------------------------------------
 dd if=/dev/urandom of=pattern bs=4096 count=1 status=none
-# A namespace's nodes know their nsid (NVME_IOCTL_ID); the controller's
-# node needs it given.  (The in-tree driver's ng0n1 need not be nsid 1.)
+# A namespace's node tells its nsid (nvme get-ns-id: NVME_IOCTL_ID; the
+# in-tree driver's ng0n1 need not be namespace 1); the controller's node
+# gets namespace 1.
 for dev in "$ng" "$ctrl" "$bdev" "/dev/ng${theirs#nvme}n1"; do
-	nsopt=()
-	[ "$dev" = "$ctrl" ] && nsopt=(--namespace-id=1)
-	nvme io-passthru "$dev" --opcode=0x01 "${nsopt[@]}" --data-len=4096 \
+	nsid=1
+	[ "$dev" = "$ctrl" ] || nsid=$(nvme get-ns-id "$dev" | sed -n 's/.*namespace-id: *\([0-9]*\).*/\1/p')
+	nvme io-passthru "$dev" --opcode=0x01 --namespace-id="$nsid" --data-len=4096 \
 		--cdw10=300000 --cdw12=7 --write --input-file=pattern
-	nvme io-passthru "$dev" --opcode=0x02 "${nsopt[@]}" --data-len=4096 \
+	nvme io-passthru "$dev" --opcode=0x02 --namespace-id="$nsid" --data-len=4096 \
 		--cdw10=300000 --cdw12=7 --read --raw-binary >back
 	cmp pattern back
 	echo "io-passthru write + read back through $dev: same data"
