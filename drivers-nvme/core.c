@@ -21,6 +21,12 @@
 
 static DEFINE_IDA(nvmp_ida);
 static struct dentry *nvmp_debugfs_root;
+/*
+ * The completion lock of a polled queue is never taken in an interrupt,
+ * that of an interrupt-driven queue is: two lock classes, so that lockdep
+ * does not take polling with interrupts on for a deadlock.
+ */
+static struct lock_class_key nvmp_poll_cq_lock_key;
 
 static int first_instance = CONFIG_NVME_PHYS_FIRST_INSTANCE;
 module_param(first_instance, int, 0444);
@@ -113,6 +119,80 @@ void nvmp_schedule_reset(struct nvmp_ctrl *ctrl)
 {
 	if (nvmp_change_state(ctrl, NVMP_RESETTING))
 		queue_work(nvmp_reset_wq, &ctrl->reset_work);
+}
+
+/* Reset now and wait: 0 once the controller is live again. */
+int nvmp_reset_sync(struct nvmp_ctrl *ctrl)
+{
+	if (!nvmp_change_state(ctrl, NVMP_RESETTING))
+		return -EBUSY;
+	queue_work(nvmp_reset_wq, &ctrl->reset_work);
+	flush_work(&ctrl->reset_work);
+	return READ_ONCE(ctrl->state) == NVMP_LIVE ? 0 : -EIO;
+}
+
+/**
+ * nvmp_ctrl_enter - start using a controller's queues from a passthrough call
+ * @ctrl: the controller
+ *
+ * Removal waits for every caller that entered to leave (nvmp_ctrl_exit())
+ * before it tears the queues down, and lets nobody in once it started.
+ *
+ * Return: 0, -EBUSY while the controller resets, -ENODEV once it is dead
+ * or being removed.
+ */
+int nvmp_ctrl_enter(struct nvmp_ctrl *ctrl)
+{
+	int ret = 0;
+
+	spin_lock_irq(&ctrl->state_lock);
+	switch (ctrl->state) {
+	case NVMP_LIVE:
+		ctrl->users++;
+		break;
+	case NVMP_NEW:
+	case NVMP_RESETTING:
+		ret = -EBUSY;
+		break;
+	default:
+		ret = -ENODEV;
+		break;
+	}
+	spin_unlock_irq(&ctrl->state_lock);
+	return ret;
+}
+
+void nvmp_ctrl_exit(struct nvmp_ctrl *ctrl)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&ctrl->state_lock, flags);
+	if (!--ctrl->users)
+		wake_up_all(&ctrl->users_wq);
+	spin_unlock_irqrestore(&ctrl->state_lock, flags);
+}
+
+static bool nvmp_ctrl_unused(struct nvmp_ctrl *ctrl)
+{
+	bool unused;
+
+	spin_lock_irq(&ctrl->state_lock);
+	unused = !ctrl->users;
+	spin_unlock_irq(&ctrl->state_lock);
+	return unused;
+}
+
+static void nvmp_ctrl_free(struct kref *ref)
+{
+	struct nvmp_ctrl *ctrl = container_of(ref, struct nvmp_ctrl, ref);
+
+	kfree(ctrl->queues);
+	kfree(ctrl);
+}
+
+void nvmp_ctrl_put(struct nvmp_ctrl *ctrl)
+{
+	kref_put(&ctrl->ref, nvmp_ctrl_free);
 }
 
 /* --- controller registers ---------------------------------------------------- */
@@ -408,6 +488,9 @@ static int nvmp_setup_io(struct nvmp_ctrl *ctrl)
 		if (ret)
 			return ret;
 		ctrl->queues[i].polled = i > ctrl->nr_io;
+		if (ctrl->queues[i].polled)
+			lockdep_set_class(&ctrl->queues[i].cq_lock,
+					  &nvmp_poll_cq_lock_key);
 	}
 	ret = nvmp_request_irqs(ctrl);
 	if (ret)
@@ -461,11 +544,24 @@ static int nvmp_restart(struct nvmp_ctrl *ctrl)
 
 /* --- namespaces ---------------------------------------------------------------------- */
 
+/* The disk's last reference is gone: so is the namespace. */
+static void nvmp_free_disk(struct gendisk *disk)
+{
+	struct nvmp_ns *ns = disk->private_data;
+
+	nvmp_ctrl_put(ns->ctrl);
+	kfree(ns);
+}
+
 static const struct block_device_operations nvmp_bdev_ops = {
 	.owner = THIS_MODULE,
+	.ioctl = nvmp_bdev_ioctl,
+	.compat_ioctl = blkdev_compat_ptr_ioctl,
+	.free_disk = nvmp_free_disk,
 };
 
-static struct nvmp_ns *nvmp_find_ns(struct nvmp_ctrl *ctrl, u32 nsid)
+/* The caller holds ns_lock. */
+struct nvmp_ns *nvmp_find_ns(struct nvmp_ctrl *ctrl, u32 nsid)
 {
 	struct nvmp_ns *ns;
 
@@ -516,6 +612,8 @@ static void nvmp_alloc_ns(struct nvmp_ctrl *ctrl, u32 nsid)
 	ns = kzalloc_obj(*ns);
 	if (!ns)
 		goto out_id;
+	/* Dropped with the namespace, when its disk is released. */
+	kref_get(&ctrl->ref);
 	ns->ctrl = ctrl;
 	ns->nsid = nsid;
 	ns->lba_shift = id->lbaf[lbaf].ds;
@@ -551,28 +649,37 @@ static void nvmp_alloc_ns(struct nvmp_ctrl *ctrl, u32 nsid)
 	ns->disk = disk;
 	ret = add_disk(disk);
 	if (ret) {
+		/* Never added: free_disk is not called. */
 		put_disk(disk);
 		goto out_ns;
 	}
 	list_add_tail(&ns->list, &ctrl->namespaces);
+	ret = nvmp_ns_cdev_add(ns);
+	if (ret)
+		dev_warn(ctrl->dev, "namespace %u: no generic device ng%dn%u (%d)\n",
+			 nsid, ctrl->instance, nsid, ret);
 	kfree(id);
 	return;
 out_ns:
+	nvmp_ctrl_put(ctrl);
 	kfree(ns);
 out_id:
 	kfree(id);
 }
 
+/* The namespace itself goes with the disk's last reference (free_disk). */
 static void nvmp_remove_ns(struct nvmp_ns *ns)
 {
+	struct gendisk *disk = ns->disk;
+
 	list_del(&ns->list);
-	del_gendisk(ns->disk);
-	put_disk(ns->disk);
-	kfree(ns);
+	nvmp_ns_cdev_del(ns);
+	del_gendisk(disk);
+	put_disk(disk);
 }
 
 /* Add namespaces that appeared, remove those that went away. */
-static int nvmp_scan(struct nvmp_ctrl *ctrl)
+int nvmp_scan(struct nvmp_ctrl *ctrl)
 {
 	struct nvmp_ns *ns, *next;
 	struct nvme_command c = {};
@@ -751,11 +858,8 @@ static ssize_t reset_controller_store(struct device *dev,
 
 	if (ret)
 		return ret;
-	if (!nvmp_change_state(ctrl, NVMP_RESETTING))
-		return -EBUSY;
-	queue_work(nvmp_reset_wq, &ctrl->reset_work);
-	flush_work(&ctrl->reset_work);
-	return READ_ONCE(ctrl->state) == NVMP_LIVE ? count : -EIO;
+	ret = nvmp_reset_sync(ctrl);
+	return ret ? ret : count;
 }
 static DEVICE_ATTR_WO(reset_controller);
 
@@ -874,8 +978,7 @@ static void nvmp_teardown(struct nvmp_ctrl *ctrl)
 	pci_disable_device(ctrl->pdev);
 	free_percpu(ctrl->dptr_stats);
 	ida_free(&nvmp_ida, ctrl->instance);
-	kfree(ctrl->queues);
-	kfree(ctrl);
+	nvmp_ctrl_put(ctrl);
 }
 
 static int nvmp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
@@ -890,6 +993,8 @@ static int nvmp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ctrl->dev = &pdev->dev;
 	ctrl->state = NVMP_NEW;
 	spin_lock_init(&ctrl->state_lock);
+	kref_init(&ctrl->ref);
+	init_waitqueue_head(&ctrl->users_wq);
 	mutex_init(&ctrl->ns_lock);
 	INIT_LIST_HEAD(&ctrl->namespaces);
 	INIT_WORK(&ctrl->reset_work, nvmp_reset_work);
@@ -975,6 +1080,10 @@ static int nvmp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		 ctrl->nr_poll, ctrl->q_depth, ctrl->nr_vecs,
 		 nvmp_dma_path_name(ctrl->dma.path),
 		 ctrl->dma.iova_capable ? ", IOVA batching available" : "");
+	ret = nvmp_ctrl_cdev_add(ctrl);
+	if (ret)
+		dev_warn(ctrl->dev, "no controller device nvme%d (%d)\n",
+			 ctrl->instance, ret);
 	nvmp_scan(ctrl);
 	return 0;
 
@@ -988,6 +1097,21 @@ out_free:
 	kfree(ctrl->queues);
 	kfree(ctrl);
 	return ret;
+}
+
+/*
+ * Wait for the passthrough calls still using the queues: nobody enters any
+ * more (the state is no longer live).  A healthy controller answers them
+ * soon; if it does not, fail them.
+ */
+static void nvmp_drain_users(struct nvmp_ctrl *ctrl)
+{
+	if (wait_event_timeout(ctrl->users_wq, nvmp_ctrl_unused(ctrl),
+			       READ_ONCE(admin_timeout) * HZ))
+		return;
+	dev_warn(ctrl->dev, "passthrough commands still running at removal: failing them\n");
+	nvmp_kill(ctrl);
+	wait_event(ctrl->users_wq, nvmp_ctrl_unused(ctrl));
 }
 
 static void nvmp_remove(struct pci_dev *pdev)
@@ -1005,6 +1129,8 @@ static void nvmp_remove(struct pci_dev *pdev)
 		/* A reset that was cut short may have left the queues stopped. */
 		nvmp_unquiesce_io(ctrl);
 	}
+	nvmp_ctrl_cdev_del(ctrl);
+	nvmp_drain_users(ctrl);
 	nvmp_remove_namespaces(ctrl);
 	nvmp_disable(ctrl, !gone, true);
 	nvmp_teardown(ctrl);
@@ -1061,10 +1187,16 @@ static int __init nvmp_init(void)
 					WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
 	if (!nvmp_reset_wq)
 		return -ENOMEM;
+	ret = nvmp_chrdev_init();
+	if (ret) {
+		destroy_workqueue(nvmp_reset_wq);
+		return ret;
+	}
 	nvmp_debugfs_root = debugfs_create_dir(NVMP_NAME, NULL);
 	ret = pci_register_driver(&nvmp_driver);
 	if (ret) {
 		debugfs_remove_recursive(nvmp_debugfs_root);
+		nvmp_chrdev_exit();
 		destroy_workqueue(nvmp_reset_wq);
 	}
 	return ret;
@@ -1074,6 +1206,7 @@ static void __exit nvmp_exit(void)
 {
 	pci_unregister_driver(&nvmp_driver);
 	debugfs_remove_recursive(nvmp_debugfs_root);
+	nvmp_chrdev_exit();
 	destroy_workqueue(nvmp_reset_wq);
 	ida_destroy(&nvmp_ida);
 }

@@ -7,6 +7,7 @@
 #define NVMP_H
 
 #include <linux/blk-mq.h>
+#include <linux/cdev.h>
 #include <linux/dmapool.h>
 #include <linux/nvme.h>
 #include <linux/pci.h>
@@ -67,6 +68,10 @@ struct nvmp_ns {
 	u32 nsid;
 	u8 lba_shift;
 	bool ro;
+	bool cdev_added;
+	/* The generic device ng<N>n<M>; it holds a reference on disk. */
+	struct cdev cdev;
+	struct device cdev_device;
 };
 
 struct nvmp_ctrl {
@@ -79,7 +84,16 @@ struct nvmp_ctrl {
 	u32 ctrl_config;
 	int instance;
 	enum nvmp_state state;
-	spinlock_t state_lock;		/* state */
+	spinlock_t state_lock;		/* state, users */
+	/* Memory: probe, the controller device, each namespace. */
+	struct kref ref;
+	/* Passthrough calls using the queues now; removal waits for none. */
+	unsigned int users;
+	wait_queue_head_t users_wq;
+	/* The controller device nvme<N>. */
+	struct cdev cdev;
+	struct device cdev_device;
+	bool cdev_added;
 
 	struct nvmp_queue *queues;
 	unsigned int nr_queues;		/* admin + I/O queues allocated */
@@ -166,5 +180,21 @@ int nvmp_admin_sync(struct nvmp_ctrl *ctrl, struct nvme_command *cmd,
 bool nvmp_change_state(struct nvmp_ctrl *ctrl, enum nvmp_state new);
 void nvmp_schedule_reset(struct nvmp_ctrl *ctrl);
 int nvmp_disable_hw(struct nvmp_ctrl *ctrl, bool shutdown);
+int nvmp_ctrl_enter(struct nvmp_ctrl *ctrl);
+void nvmp_ctrl_exit(struct nvmp_ctrl *ctrl);
+void nvmp_ctrl_put(struct nvmp_ctrl *ctrl);
+int nvmp_reset_sync(struct nvmp_ctrl *ctrl);
+int nvmp_scan(struct nvmp_ctrl *ctrl);
+struct nvmp_ns *nvmp_find_ns(struct nvmp_ctrl *ctrl, u32 nsid);
+
+/* passthru.c */
+int nvmp_chrdev_init(void);
+void nvmp_chrdev_exit(void);
+int nvmp_ctrl_cdev_add(struct nvmp_ctrl *ctrl);
+void nvmp_ctrl_cdev_del(struct nvmp_ctrl *ctrl);
+int nvmp_ns_cdev_add(struct nvmp_ns *ns);
+void nvmp_ns_cdev_del(struct nvmp_ns *ns);
+int nvmp_bdev_ioctl(struct block_device *bdev, blk_mode_t mode,
+		    unsigned int cmd, unsigned long arg);
 
 #endif /* NVMP_H */
