@@ -27,8 +27,12 @@ echo "IOMMU domain: $type"
 # Prime the disk so reads return data.
 dd if=/dev/urandom of="$disk" bs=1M count=16 oflag=direct status=none
 
-# 4 KiB pages: no transparent huge pages for fio's buffers.
-echo never >/sys/kernel/mm/transparent_hugepage/enabled
+# 4 KiB pages: no transparent huge pages for fio's buffers (a kernel
+# without THP, such as the debug kernel, has none to switch off).
+thp=/sys/kernel/mm/transparent_hugepage/enabled
+if [ -e $thp ]; then
+	echo never >$thp
+fi
 # scatter: a 2 MiB tmpfs file for fio's buffer, even pages written first.
 buf=/dev/shm/path-stats-buf
 trap 'rm -f "$buf"' EXIT
