@@ -10,6 +10,8 @@
 #    events as requests, the same bytes, the same IOVA-batched count.
 # With the events off, nothing is recorded.  Then perf and bpftrace (both in
 # the root tests/vm/setup makes) count the same events around a read.
+# The debug kernel needs more than the default 600 s for all of it.
+# guest-timeout: 1200
 set -eu
 . "$SRC/tests/guest/lib.sh"
 b=($(nvme_bdfs))
