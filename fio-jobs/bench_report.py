@@ -470,7 +470,8 @@ def verdict(mode):
         lines.append("- Clear wins per path: " + ", ".join("%s %d" % w for w in order)
                      + " (of %d jobs)." % len(mode["jobs"]))
     else:
-        lines.append("- No path is ahead beyond the round-to-round spread in any job%s." % (
+        lines.append("- No job has a single winner: in each, the best path's lead over the"
+                     " runner-up is within the round-to-round spread%s." % (
             " (one round only: no spread to judge by)" if mode["rounds"] < 2 else ""))
     # How scattered the page-sized buffers really were, from the paths that
     # count the request's own segments (the others may count merged ones).
