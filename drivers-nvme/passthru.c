@@ -599,11 +599,70 @@ static const struct file_operations nvmp_ng_fops = {
 	.uring_cmd_iopoll = nvmp_ng_uring_iopoll,
 };
 
+/*
+ * Both kinds of character device, ng<N>n<M> and nvme<N>, are made the same
+ * way.  The caller holds a reference for @dev that @release drops; @release
+ * also gives back the minor (nvmp_cdev_release_minor()).  On failure @dev
+ * has been put, so @release has run and the reference is gone.
+ */
+static __printf(6, 7)
+int nvmp_cdev_add(struct cdev *cdev, struct device *dev,
+		  struct device *parent, const struct file_operations *fops,
+		  void (*release)(struct device *dev), const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+	int minor, ret;
+
+	device_initialize(dev);
+	dev->class = &nvmp_class;
+	dev->parent = parent;
+	dev->release = release;
+	minor = ida_alloc_max(&nvmp_minor_ida, NVMP_MINORS - 1, GFP_KERNEL);
+	if (minor < 0) {
+		ret = minor;
+		goto out;
+	}
+	dev->devt = MKDEV(MAJOR(nvmp_devt), minor);
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	ret = dev_set_name(dev, "%pV", &vaf);
+	va_end(args);
+	if (ret)
+		goto out;
+	cdev_init(cdev, fops);
+	cdev->owner = THIS_MODULE;
+	ret = cdev_device_add(cdev, dev);
+	if (ret)
+		goto out;
+	return 0;
+out:
+	put_device(dev);
+	return ret;
+}
+
+static void nvmp_cdev_del(struct cdev *cdev, struct device *dev, bool *added)
+{
+	if (!*added)
+		return;
+	*added = false;
+	cdev_device_del(cdev, dev);
+	put_device(dev);
+}
+
+/* For a release function: the minor, if nvmp_cdev_add() got that far. */
+static void nvmp_cdev_release_minor(struct device *dev)
+{
+	if (dev->devt)
+		ida_free(&nvmp_minor_ida, MINOR(dev->devt));
+}
+
 static void nvmp_ng_release(struct device *dev)
 {
 	struct nvmp_ns *ns = container_of(dev, struct nvmp_ns, cdev_device);
 
-	ida_free(&nvmp_minor_ida, MINOR(dev->devt));
+	nvmp_cdev_release_minor(dev);
 	/* May be the disk's last reference, which frees @ns. */
 	nvmp_put_ns_disk(ns->disk);
 }
@@ -616,40 +675,19 @@ static void nvmp_ng_release(struct device *dev)
  */
 int nvmp_ns_cdev_add(struct nvmp_ns *ns)
 {
-	struct device *dev = &ns->cdev_device;
-	int minor, ret;
+	int ret;
 
-	minor = ida_alloc_max(&nvmp_minor_ida, NVMP_MINORS - 1, GFP_KERNEL);
-	if (minor < 0)
-		return minor;
 	get_device(disk_to_dev(ns->disk));
-	device_initialize(dev);
-	dev->devt = MKDEV(MAJOR(nvmp_devt), minor);
-	dev->class = &nvmp_class;
-	dev->parent = ns->ctrl->dev;
-	dev->release = nvmp_ng_release;
-	ret = dev_set_name(dev, "ng%dn%u", ns->ctrl->instance, ns->nsid);
-	if (ret)
-		goto out;
-	cdev_init(&ns->cdev, &nvmp_ng_fops);
-	ns->cdev.owner = THIS_MODULE;
-	ret = cdev_device_add(&ns->cdev, dev);
-	if (ret)
-		goto out;
-	ns->cdev_added = true;
-	return 0;
-out:
-	put_device(dev);
+	ret = nvmp_cdev_add(&ns->cdev, &ns->cdev_device, ns->ctrl->dev,
+			    &nvmp_ng_fops, nvmp_ng_release, "ng%dn%u",
+			    ns->ctrl->instance, ns->nsid);
+	ns->cdev_added = !ret;
 	return ret;
 }
 
 void nvmp_ns_cdev_del(struct nvmp_ns *ns)
 {
-	if (!ns->cdev_added)
-		return;
-	ns->cdev_added = false;
-	cdev_device_del(&ns->cdev, &ns->cdev_device);
-	put_device(&ns->cdev_device);
+	nvmp_cdev_del(&ns->cdev, &ns->cdev_device, &ns->cdev_added);
 }
 
 /* --- the controller device ---------------------------------------------------------- */
@@ -718,7 +756,7 @@ static void nvmp_ctrl_cdev_release(struct device *dev)
 	struct nvmp_ctrl *ctrl = container_of(dev, struct nvmp_ctrl,
 					      cdev_device);
 
-	ida_free(&nvmp_minor_ida, MINOR(dev->devt));
+	nvmp_cdev_release_minor(dev);
 	nvmp_ctrl_put(ctrl);
 }
 
@@ -730,40 +768,19 @@ static void nvmp_ctrl_cdev_release(struct device *dev)
  */
 int nvmp_ctrl_cdev_add(struct nvmp_ctrl *ctrl)
 {
-	struct device *dev = &ctrl->cdev_device;
-	int minor, ret;
+	int ret;
 
-	minor = ida_alloc_max(&nvmp_minor_ida, NVMP_MINORS - 1, GFP_KERNEL);
-	if (minor < 0)
-		return minor;
 	kref_get(&ctrl->ref);
-	device_initialize(dev);
-	dev->devt = MKDEV(MAJOR(nvmp_devt), minor);
-	dev->class = &nvmp_class;
-	dev->parent = ctrl->dev;
-	dev->release = nvmp_ctrl_cdev_release;
-	ret = dev_set_name(dev, "nvme%d", ctrl->instance);
-	if (ret)
-		goto out;
-	cdev_init(&ctrl->cdev, &nvmp_ctrl_fops);
-	ctrl->cdev.owner = THIS_MODULE;
-	ret = cdev_device_add(&ctrl->cdev, dev);
-	if (ret)
-		goto out;
-	ctrl->cdev_added = true;
-	return 0;
-out:
-	put_device(dev);
+	ret = nvmp_cdev_add(&ctrl->cdev, &ctrl->cdev_device, ctrl->dev,
+			    &nvmp_ctrl_fops, nvmp_ctrl_cdev_release, "nvme%d",
+			    ctrl->instance);
+	ctrl->cdev_added = !ret;
 	return ret;
 }
 
 void nvmp_ctrl_cdev_del(struct nvmp_ctrl *ctrl)
 {
-	if (!ctrl->cdev_added)
-		return;
-	ctrl->cdev_added = false;
-	cdev_device_del(&ctrl->cdev, &ctrl->cdev_device);
-	put_device(&ctrl->cdev_device);
+	nvmp_cdev_del(&ctrl->cdev, &ctrl->cdev_device, &ctrl->cdev_added);
 }
 
 int __init nvmp_chrdev_init(void)
