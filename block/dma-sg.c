@@ -33,6 +33,14 @@ bool nvmp_sg_start(struct nvmp_dma_dev *dd, struct request *rq,
 		iter->status = ret == -EREMOTEIO ? BLK_STS_TARGET : BLK_STS_RESOURCE;
 		goto free;
 	}
+	/*
+	 * dma_map_sgtable() did the peer-to-peer work itself; read back what
+	 * it decided, for the statistics (one request is of one kind).
+	 */
+	if (sg_dma_is_bus_address(sgt->sgl))
+		map->p2p = PCI_P2PDMA_MAP_BUS_ADDR;
+	else if (is_pci_p2pdma_page(sg_page(sgt->sgl)))
+		map->p2p = PCI_P2PDMA_MAP_THRU_HOST_BRIDGE;
 	map->nvecs = sgt->orig_nents;
 	map->nsegs = sgt->nents;
 	map->mapped = nvmp_rq_len(rq);

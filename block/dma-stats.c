@@ -10,6 +10,9 @@
  * histograms count requests in log2 buckets (bucket b holds times in
  * [2^b, 2^(b+1)) ns).  Requests count against the path selected when they
  * started; "iova_batched" and "iova_fallback" say what iova and auto did.
+ * "p2p_bus" counts requests into peer memory the device reached by its PCI
+ * bus address (nothing mapped), "p2p_host" those mapped as MMIO through the
+ * host bridge.
  */
 #include <linux/debugfs.h>
 #include <linux/log2.h>
@@ -56,6 +59,10 @@ void nvmp_stats_mapped(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
 		ps->bytes += map->mapped;
 		if (nvmp_map_batched(map))
 			ps->iova_batched++;
+		if (map->p2p == PCI_P2PDMA_MAP_BUS_ADDR)
+			ps->p2p_bus++;
+		else if (map->p2p == PCI_P2PDMA_MAP_THRU_HOST_BRIDGE)
+			ps->p2p_host++;
 		ps->map_ns += ns;
 		ps->map_hist[nvmp_bucket(ns)]++;
 		if (map->auto_pick != NVMP_DMA_AUTO) {
@@ -138,21 +145,23 @@ static int nvmp_stats_show(struct seq_file *m, void *v)
 		nvmp_stats_sum(f->dd, f->path, &s);
 		seq_printf(m, "requests %llu\nsegs_in %llu\nsegs_out %llu\n"
 			   "bytes %llu\niova_batched %llu\niova_fallback %llu\n"
-			   "errors %llu\nmap_ns %llu\nunmaps %llu\nunmap_ns %llu\n",
+			   "errors %llu\nmap_ns %llu\nunmaps %llu\nunmap_ns %llu\n"
+			   "p2p_bus %llu\np2p_host %llu\n",
 			   s.requests, s.segs_in, s.segs_out, s.bytes,
 			   s.iova_batched, s.iova_fallback, s.errors, s.map_ns,
-			   s.unmaps, s.unmap_ns);
+			   s.unmaps, s.unmap_ns, s.p2p_bus, s.p2p_host);
 		nvmp_show_hist(m, "map_hist", s.map_hist);
 		nvmp_show_hist(m, "unmap_hist", s.unmap_hist);
 		return 0;
 	}
-	seq_puts(m, "path requests segs_in segs_out bytes iova_batched iova_fallback errors map_ns unmaps unmap_ns\n");
+	seq_puts(m, "path requests segs_in segs_out bytes iova_batched iova_fallback errors map_ns unmaps unmap_ns p2p_bus p2p_host\n");
 	for (p = 0; p < NVMP_DMA_NR_PATHS; p++) {
 		nvmp_stats_sum(f->dd, p, &s);
-		seq_printf(m, "%s %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu\n",
+		seq_printf(m, "%s %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu\n",
 			   nvmp_dma_path_name(p), s.requests, s.segs_in,
 			   s.segs_out, s.bytes, s.iova_batched, s.iova_fallback,
-			   s.errors, s.map_ns, s.unmaps, s.unmap_ns);
+			   s.errors, s.map_ns, s.unmaps, s.unmap_ns, s.p2p_bus,
+			   s.p2p_host);
 	}
 	return 0;
 }

@@ -92,6 +92,8 @@ struct nvmp_path_stats {
 	u64 map_ns;
 	u64 unmap_ns;
 	u64 unmaps;
+	u64 p2p_bus;
+	u64 p2p_host;
 	u64 map_hist[NVMP_HIST_BUCKETS];
 	u64 unmap_hist[NVMP_HIST_BUCKETS];
 };

@@ -628,6 +628,13 @@ static void nvmp_alloc_ns(struct nvmp_ctrl *ctrl, u32 nsid)
 	lim.dma_alignment = 3;
 	if (ctrl->vwc & NVME_CTRL_VWC_PRESENT)
 		lim.features |= BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA;
+	/*
+	 * User buffers in peer memory may reach the iterator, which sorts
+	 * out per request whether this device can get at them
+	 * (block/dma-p2p.c).
+	 */
+	if (dma_pci_p2pdma_supported(ctrl->dev))
+		lim.features |= BLK_FEAT_PCI_P2PDMA;
 	if (ctrl->oncs & NVME_CTRL_ONCS_DSM) {
 		lim.max_hw_discard_sectors = UINT_MAX;
 		lim.max_discard_segments = NVMP_MAX_DSM;

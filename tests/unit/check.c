@@ -161,7 +161,7 @@ bool tdev_check_stats(struct tdev *d, char *why, size_t whylen)
 {
 	static const char *const keys[] = {
 		"requests", "segs_in", "segs_out", "bytes", "iova_batched",
-		"iova_fallback", "errors", "unmaps",
+		"iova_fallback", "errors", "unmaps", "p2p_bus", "p2p_host",
 	};
 	char path[64], buf[8192];
 	struct dentry *f;
@@ -173,6 +173,7 @@ bool tdev_check_stats(struct tdev *d, char *why, size_t whylen)
 		const u64 want[] = {
 			e->requests, e->segs_in, e->segs_out, e->bytes,
 			e->iova_batched, e->iova_fallback, e->errors, e->unmaps,
+			e->p2p_bus, e->p2p_host,
 		};
 		u64 got = 0, hist;
 
@@ -224,16 +225,18 @@ bool tdev_check_stats(struct tdev *d, char *why, size_t whylen)
 	for (p = 0; p < NVMP_DMA_NR_PATHS; p++) {
 		char line[64];
 		const char *l;
-		unsigned long long v[10];
+		unsigned long long v[12];
 
 		snprintf(line, sizeof(line), "\n%s ", nvmp_dma_path_name(p));
 		l = strstr(buf, line);
-		if (!l || sscanf(l + strlen(line), "%llu %llu %llu %llu %llu %llu %llu %llu %llu",
+		if (!l || sscanf(l + strlen(line),
+				 "%llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu",
 				 &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
-				 &v[7], &v[8]) != 9 ||
+				 &v[7], &v[8], &v[9], &v[10], &v[11]) != 12 ||
 		    v[0] != d->expect[p].requests || v[1] != d->expect[p].segs_in ||
 		    v[2] != d->expect[p].segs_out || v[3] != d->expect[p].bytes ||
-		    v[6] != d->expect[p].errors || v[8] != d->expect[p].unmaps) {
+		    v[6] != d->expect[p].errors || v[8] != d->expect[p].unmaps ||
+		    v[10] != d->expect[p].p2p_bus || v[11] != d->expect[p].p2p_host) {
 			snprintf(why, whylen, "debugfs %s: the %s line does not match",
 				 path, nvmp_dma_path_name(p));
 			return false;
@@ -755,6 +758,8 @@ bool run_one(struct tdev *d, struct treq *t, const struct run_spec *r,
 		u64 din = after.segs_in - before.segs_in;
 		u64 dbat = after.iova_batched - before.iova_batched;
 		u64 dfb = after.iova_fallback - before.iova_fallback;
+		u64 dbus = after.p2p_bus - before.p2p_bus;
+		u64 dhost = after.p2p_host - before.p2p_host;
 		bool walked = res->path_taken == NVMP_DMA_PHYS ||
 			      res->path_taken == NVMP_DMA_PAGE ||
 			      res->path_taken == NVMP_DMA_IOVA;
@@ -779,6 +784,12 @@ bool run_one(struct tdev *d, struct treq *t, const struct run_spec *r,
 			FAIL("stats: iova_fallback +%llu, expected %d", dfb, e.fallbacks);
 		if (dfb > 1)
 			FAIL("stats: iova_fallback +%llu for one request", dfb);
+		if (done && (dbus != (u64)(e.p2p == PCI_P2PDMA_MAP_BUS_ADDR) ||
+			     dhost != (u64)(e.p2p == PCI_P2PDMA_MAP_THRU_HOST_BRIDGE)))
+			FAIL("stats: p2p_bus +%llu p2p_host +%llu for p2p type %d",
+			     dbus, dhost, e.p2p);
+		if (!done && (dbus || dhost))
+			FAIL("stats: a failed request counted as p2p");
 		if (hist_sum(after.map_hist) != after.requests ||
 		    hist_sum(after.unmap_hist) != after.unmaps)
 			FAIL("stats: histograms do not add up to the counts");
@@ -793,6 +804,8 @@ bool run_one(struct tdev *d, struct treq *t, const struct run_spec *r,
 		x->segs_in += din;
 		x->iova_batched += dbat;
 		x->iova_fallback += dfb;
+		x->p2p_bus += dbus;
+		x->p2p_host += dhost;
 	}
 
 	sim_inject(SIM_F_ANY, 0);
