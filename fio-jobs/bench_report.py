@@ -402,7 +402,12 @@ def verdict(mode):
         cands = [(v, res[(v, j)]) for v in mode["variants"]
                  if (v, j) in res and res[(v, j)].get(key) is not None]
         if not cands:
-            lines.append("- %s: no path produced a result." % j)
+            why = sorted({re.sub(r"^skipped: *", "", res[(v, j)]["error"]) for v in mode["variants"]
+                          if res.get((v, j), {}).get("skipped")})
+            if why and all(res[(v, j)].get("skipped") for v in mode["variants"] if (v, j) in res):
+                lines.append("- %s: not run: %s." % (j, "; ".join(why)))
+            else:
+                lines.append("- %s: no path produced a result." % j)
             continue
         cands.sort(key=lambda c: c[1][key] if lower else -c[1][key])
         best, ba = cands[0]
@@ -503,6 +508,8 @@ def summary(modes):
                 cell = {k: a.get(k) for k in SUMMARY_KEYS}
                 if v == INTREE:
                     cell["map_unmap_ns_per_req"] = None
+                if a.get("skipped"):
+                    cell["skipped"] = True
                 if a.get("error"):
                     cell["error"] = a["error"]
                 d.setdefault(v, {})[j] = cell
