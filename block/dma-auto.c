@@ -11,14 +11,20 @@
  * takes the cheaper one.
  *
  * The model.  Requests fall into buckets by their segment count as the
- * block layer counted it (1, 2-3, 4-7, 8-15, 16 and more), since the
- * segment count is what the two paths scale with differently.  Each bucket
- * holds, for phys and for iova, an exponentially weighted moving average
- * (weight 1/8) of the time from the start of the mapping to the end of its
- * unmap, taken from the very timestamps the statistics take; only requests
- * that auto itself sent down a path, and whose mapping succeeded, feed it.
- * One sample counts at most four times the current estimate (plus a
- * microsecond), so an interrupt in the middle of a mapping does not swing
+ * block layer counted it (1, 2-3, 4-7, 8-15, 16-31, 32-63, and 64 up to the
+ * driver's 128), since the segment count is what the two paths scale with
+ * differently.  A bucket's two estimates are
+ * compared with each other, so the requests behind them should cost about
+ * the same: from 16 to 128 segments either path's cost grows several times
+ * over, and in one bucket the mix of sizes each path happened to sample
+ * would decide rather than the paths.
+ *
+ * Each bucket holds, for phys and for iova, an exponentially weighted moving
+ * average (weight 1/8) of the time from the start of the mapping to the end
+ * of its unmap, taken from the very timestamps the statistics take; only
+ * requests that auto itself sent down a path, and whose mapping succeeded,
+ * feed it.  One sample counts at most four times the current estimate (plus
+ * a microsecond), so an interrupt in the middle of a mapping does not swing
  * the choice, while a real change still moves the estimate by more than a
  * third per sample.
  *
@@ -182,7 +188,7 @@ void nvmp_auto_learn(struct nvmp_dma_dev *dd, const struct nvmp_dma_map *map,
 /* --- debugfs --------------------------------------------------------------- */
 
 static const char *const nvmp_auto_bucket_names[NVMP_AUTO_BUCKETS] = {
-	"1", "2-3", "4-7", "8-15", "16+",
+	"1", "2-3", "4-7", "8-15", "16-31", "32-63", "64+",
 };
 
 static int nvmp_auto_show(struct seq_file *m, void *v)

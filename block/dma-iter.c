@@ -163,6 +163,22 @@ static bool nvmp_seg_next(struct nvmp_dma_dev *dd, struct request *rq,
 }
 
 /*
+ * Give back an IOVA range that was not linked in full: unlink what was, then
+ * free the whole allocation.  dma_iova_destroy() would free only as much
+ * IOVA space as it unlinks, and the rest of the range would go back to the
+ * allocator's cache filed under the wrong size.  Failures and fallbacks only:
+ * a request mapped in full is destroyed in one call.
+ */
+static void nvmp_iova_abort(struct device *dev, struct dma_iova_state *state,
+			    u32 mapped, enum dma_data_direction dir,
+			    unsigned long attrs)
+{
+	if (mapped)
+		dma_iova_unlink(dev, state, 0, mapped, dir, attrs);
+	dma_iova_free(dev, state);
+}
+
+/*
  * iova: one IOVA range for the whole request, every segment linked into it
  * and one IOTLB sync.  Each segment must continue the range at the IOMMU
  * granule; the driver's virt boundary makes that so, and where it is not
@@ -218,13 +234,13 @@ static bool nvmp_iova_map(struct nvmp_dma_dev *dd, struct request *rq,
 	return true;
 
 destroy:
-	dma_iova_destroy(dd->dev, state, map->mapped, dir, iter->attrs);
+	nvmp_iova_abort(dd->dev, state, map->mapped, dir, iter->attrs);
 	map->mapped = 0;
 	return nvmp_map_failed(dd, map, iter,
 			       ret ? errno_to_blk_status(ret) : BLK_STS_OK);
 
 unlink_fallback:
-	dma_iova_destroy(dd->dev, state, map->mapped, dir, iter->attrs);
+	nvmp_iova_abort(dd->dev, state, map->mapped, dir, iter->attrs);
 	memset(state, 0, sizeof(*state));
 fallback:
 	nvmp_stats_fallback(dd, map);

@@ -98,8 +98,11 @@ struct nvmp_path_stats {
 	u64 unmap_hist[NVMP_HIST_BUCKETS];
 };
 
-/* auto's model (dma-auto.c): segment-count buckets 1, 2-3, 4-7, 8-15, 16+. */
-#define NVMP_AUTO_BUCKETS	5
+/*
+ * auto's model (dma-auto.c): segment-count buckets 1, 2-3, 4-7, 8-15, 16-31,
+ * 32-63 and 64+ (a request has at most max_segs, 128 for the driver).
+ */
+#define NVMP_AUTO_BUCKETS	7
 /* Samples of each path a bucket needs before its estimates are trusted. */
 #define NVMP_AUTO_WARMUP	8
 /* Once warm, one request in this many (per CPU) tries the costlier path. */

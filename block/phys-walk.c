@@ -14,6 +14,34 @@
  */
 #include "nvmp-block.h"
 
+/*
+ * Read the bio_vec piece at the walk's position into @walk->bv, stepping to
+ * the next bio when this one is used up; at the end of the request, mark the
+ * walk done.  Each piece is read once: the walk then takes from @walk->bv.
+ */
+static void nvmp_walk_load(struct nvmp_phys_walk *walk)
+{
+	if (walk->special) {
+		if (!walk->iter.bi_size) {
+			walk->done = true;
+			return;
+		}
+		walk->bv = *walk->special;
+		walk->bv.bv_offset += walk->iter.bi_bvec_done;
+		walk->bv.bv_len -= walk->iter.bi_bvec_done;
+		return;
+	}
+	while (!walk->iter.bi_size) {
+		walk->bio = walk->bio->bi_next;
+		if (!walk->bio) {
+			walk->done = true;
+			return;
+		}
+		walk->iter = walk->bio->bi_iter;
+	}
+	walk->bv = mp_bvec_iter_bvec(walk->bio->bi_io_vec, walk->iter);
+}
+
 void nvmp_walk_init(struct nvmp_phys_walk *walk, struct request *rq)
 {
 	walk->special = NULL;
@@ -31,43 +59,30 @@ void nvmp_walk_init(struct nvmp_phys_walk *walk, struct request *rq)
 	} else {
 		walk->done = true;
 	}
+	if (!walk->done)
+		nvmp_walk_load(walk);
 }
 
-/* The current bio_vec piece, or false at the end of the request. */
-static bool nvmp_walk_peek(struct nvmp_phys_walk *walk, struct bio_vec *bv)
-{
-	if (walk->done)
-		return false;
-	if (walk->special) {
-		if (!walk->iter.bi_size) {
-			walk->done = true;
-			return false;
-		}
-		*bv = *walk->special;
-		bv->bv_offset += walk->iter.bi_bvec_done;
-		bv->bv_len -= walk->iter.bi_bvec_done;
-		return true;
-	}
-	while (!walk->iter.bi_size) {
-		walk->bio = walk->bio->bi_next;
-		if (!walk->bio) {
-			walk->done = true;
-			return false;
-		}
-		walk->iter = walk->bio->bi_iter;
-	}
-	*bv = mp_bvec_iter_bvec(walk->bio->bi_io_vec, walk->iter);
-	return true;
-}
-
+/*
+ * Take @len bytes from the front of the current piece.  A step never goes
+ * past that piece, so the single-entry advance does: no loop over entries,
+ * no check against the bio's size.  When the piece is used up, the next one
+ * is read.
+ */
 static void nvmp_walk_advance(struct nvmp_phys_walk *walk, unsigned int len)
 {
 	if (walk->special) {
 		walk->iter.bi_bvec_done += len;
 		walk->iter.bi_size -= len;
+	} else {
+		bvec_iter_advance_single(walk->bio->bi_io_vec, &walk->iter, len);
+	}
+	if (len < walk->bv.bv_len) {
+		walk->bv.bv_offset += len;
+		walk->bv.bv_len -= len;
 		return;
 	}
-	bvec_iter_advance(walk->bio->bi_io_vec, &walk->iter, len);
+	nvmp_walk_load(walk);
 }
 
 /*
@@ -93,26 +108,27 @@ static u32 nvmp_seg_room(const struct queue_limits *lim, phys_addr_t start,
 bool nvmp_walk_next(struct nvmp_phys_walk *walk, const struct queue_limits *lim,
 		    struct nvmp_phys_seg *seg)
 {
-	struct bio_vec bv;
+	const struct bio_vec *bv = &walk->bv;
 	phys_addr_t start, paddr;
 	u32 len = 0, take, room;
+	bool cut;
 
 	seg->pieces = 0;
 	seg->p2p = false;
-	if (!nvmp_walk_peek(walk, &bv))
+	if (walk->done)
 		return false;
 
-	start = bvec_phys(&bv);
-	do {
-		paddr = bvec_phys(&bv);
-		if (len && paddr != start + len)
+	start = bvec_phys(bv);
+	paddr = start;
+	for (;;) {
+		if (paddr != start + len)
 			break;
 		/*
 		 * Peer-to-peer memory is recognised from the bio_vec the walk
 		 * already holds (a page flag); dma-p2p.c finds its provider from
 		 * the address.  A run never mixes host and device memory.
 		 */
-		if (nvmp_bvec_is_p2p(lim, &bv) != seg->p2p) {
+		if (nvmp_bvec_is_p2p(lim, bv) != seg->p2p) {
 			if (len)
 				break;
 			seg->p2p = true;
@@ -120,13 +136,16 @@ bool nvmp_walk_next(struct nvmp_phys_walk *walk, const struct queue_limits *lim,
 		room = nvmp_seg_room(lim, start, len);
 		if (!room)
 			break;
-		take = min(bv.bv_len, room);
+		take = min(bv->bv_len, room);
+		/* Cut by the limits: the rest of the piece starts the next one. */
+		cut = take < bv->bv_len;
 		len += take;
 		seg->pieces++;
 		nvmp_walk_advance(walk, take);
-		if (take < bv.bv_len)
+		if (cut || walk->done)
 			break;
-	} while (nvmp_walk_peek(walk, &bv));
+		paddr = bvec_phys(bv);
+	}
 
 	seg->paddr = start;
 	seg->len = len;

@@ -113,6 +113,8 @@ struct nvmp_dma_map {
  * @bio: the bio being walked
  * @iter: the position inside @bio
  * @special: the request's special payload (one bio_vec), or %NULL
+ * @bv: what is left of the bio_vec piece at the position, read once per
+ *	piece; valid unless @done
  * @done: the walk has reached the end
  *
  * Private to block/.
@@ -121,6 +123,7 @@ struct nvmp_phys_walk {
 	struct bio *bio;
 	struct bvec_iter iter;
 	const struct bio_vec *special;
+	struct bio_vec bv;
 	bool done;
 };
 

@@ -550,8 +550,27 @@ static bool t_split(char *why, size_t whylen)
 struct amodel {
 	unsigned long long phys_ns, iova_ns, phys_samples, iova_samples;
 	unsigned long long picked_phys, picked_iova, explored, warmup;
+	unsigned int lo, hi;	/* the segment counts of the bucket's name */
 	char choice[16];
 };
+
+/* A bucket's name, "N", "N-M" or "N+", as a range of segment counts. */
+static bool amodel_range(const char *segs, struct amodel *m)
+{
+	char tail[2];
+
+	if (sscanf(segs, "%u-%u%1s", &m->lo, &m->hi, tail) == 2)
+		return m->lo <= m->hi;
+	if (sscanf(segs, "%u+%1s", &m->lo, tail) == 1 && strchr(segs, '+')) {
+		m->hi = UINT_MAX;
+		return true;
+	}
+	if (sscanf(segs, "%u%1s", &m->lo, tail) == 1) {
+		m->hi = m->lo;
+		return true;
+	}
+	return false;
+}
 
 static bool amodel_read(const char *dev, struct amodel *m, char *why, size_t whylen)
 {
@@ -572,7 +591,8 @@ static bool amodel_read(const char *dev, struct amodel *m, char *why, size_t why
 				 &idx, segs, &m[i].phys_ns, &m[i].iova_ns,
 				 &m[i].phys_samples, &m[i].iova_samples, m[i].choice,
 				 &m[i].picked_phys, &m[i].picked_iova, &m[i].explored,
-				 &m[i].warmup) != 11 || idx != i) {
+				 &m[i].warmup) != 11 || idx != i ||
+		    !amodel_range(segs, &m[i])) {
 			snprintf(why, whylen, "debugfs %s: bucket %u unreadable in \"%s\"",
 				 path, i, buf);
 			return false;
@@ -582,16 +602,23 @@ static bool amodel_read(const char *dev, struct amodel *m, char *why, size_t why
 	return true;
 }
 
-/* Segment counts, one per bucket of the model: 1, 2-3, 4-7, 8-15, 16+. */
-static const unsigned int auto_segs[NVMP_AUTO_BUCKETS] = { 1, 3, 6, 12, 20 };
+/*
+ * Segment counts, one per bucket of the model: 1, 2-3, 4-7, 8-15, 16-31,
+ * 32-63, 64+ (the last as large as the driver's 128 allows).
+ */
+static const unsigned int auto_segs[NVMP_AUTO_BUCKETS] = {
+	1, 3, 6, 12, 20, 40, TR_MAX_SEGS_HW
+};
 
 /* A request of @n separate 4 KiB pages (so @n segments). */
 static bool auto_req(struct treq *t, unsigned int n)
 {
-	struct tpiece p[32];
+	struct tpiece p[TR_MAX_PIECES];
 	struct queue_limits lim;
 	unsigned int k;
 
+	if (n > TR_MAX_PIECES)
+		return false;
 	lim_nvme(&lim, 0xffffffff);
 	for (k = 0; k < n; k++) {
 		p[k].paddr = 0x600000 + k * 0x2000;
@@ -720,9 +747,21 @@ static bool t_auto_converge(char *why, size_t whylen)
 	sim_cost = (struct sim_costs){ .map = 100, .unmap = 100, .iova_alloc = 300,
 				       .iova_link = 20, .iova_sync = 300,
 				       .iova_destroy = 300 };
-	/* phys wins at 1 and 3 segments, iova at 6, 12 and 20. */
+	/* phys wins at 1 and 3 segments, iova from 6 on. */
 	ok = ok && auto_rounds(&d, t, rounds, why, whylen) &&
 	     amodel_read("nvme0", m, why, whylen);
+	/* The buckets' names cover 1 and up, in order, each request in its own. */
+	for (b = 0; b < NVMP_AUTO_BUCKETS && ok; b++) {
+		n = auto_segs[b];
+		if (m[b].lo != (b ? m[b - 1].hi + 1 : 1) || n < m[b].lo ||
+		    n > m[b].hi ||
+		    (b == NVMP_AUTO_BUCKETS - 1 && m[b].hi != UINT_MAX)) {
+			snprintf(why, whylen,
+				 "bucket %u: named %u-%u, after %u, for %u segments",
+				 b, m[b].lo, m[b].hi, b ? m[b - 1].hi : 0, n);
+			ok = false;
+		}
+	}
 	for (b = 0; b < NVMP_AUTO_BUCKETS && ok; b++) {
 		n = auto_segs[b];
 		after = rounds - m[b].warmup;
@@ -798,13 +837,16 @@ static bool auto_phase(struct tdev *d, struct treq *t, unsigned int rounds,
 /*
  * The costs change under auto: phys becomes cheap everywhere (only
  * exploration can tell, where iova was chosen), then dear everywhere (the
- * chosen path's own samples tell); each time every bucket follows.
+ * chosen path's own samples tell); each time every bucket follows.  Where
+ * only exploration tells, the phys estimate of the largest bucket (128
+ * segments) needs about 20 explored samples to fall below iova's, so a
+ * phase lasts 32 explorations.
  */
 static bool t_auto_switch(char *why, size_t whylen)
 {
 	struct treq *t = calloc(NVMP_AUTO_BUCKETS, sizeof(*t));
 	struct tdev d = { 0 };
-	unsigned int rounds = 16 * NVMP_AUTO_EXPLORE;
+	unsigned int rounds = 32 * NVMP_AUTO_EXPLORE;
 	bool ok;
 
 	ok = auto_setup(&d, t, &all_modes[2], why, whylen);
