@@ -32,6 +32,11 @@ METRICS = [
     ("map_unmap_ns_per_req", "map+unmap/req", "ns", 0, True),
 ]
 SUMMARY_KEYS = [m[0] for m in METRICS] + ["rounds"]
+MU = "map_unmap_ns_per_req"
+FIXED = ["phys", "iova", "page", "sg"]
+# Target 1 of issue 4: strict IOMMU, 128 KiB requests of 32 scattered pages.
+T1_MODE, T1_JOB = "strict", "read-128k-pages-qd1"
+TARGET_RESULTS = ["met", "within the spread", "not met", "no data"]
 PCT_KEYS = {"p50_us": "50.000000", "p99_us": "99.000000", "p999_us": "99.900000"}
 
 
@@ -494,6 +499,125 @@ def verdict(mode):
     return lines
 
 
+# --- targets -----------------------------------------------------------------
+
+def no_figure(mode, v, j):
+    """Why the cell (v, j) of mode has no map+unmap figure, or None if it has one."""
+    a = mode["agg"].get((v, j))
+    if v not in mode["variants"] or a is None:
+        return "%s was not run" % v
+    if a.get("skipped"):
+        return "%s skipped: %s" % (v, re.sub(r"^skipped: *", "", a.get("error") or "?"))
+    if a.get(MU) is None:
+        return "%s failed: %s" % (v, a.get("error") or "no map+unmap figure")
+    return None
+
+
+def target_check(target, mode, j, v, than, limit, check, left_out=None):
+    """One target: v's map+unmap time per request at most limit times than's."""
+    res = mode["agg"]
+    t = {"target": target, "mode": mode["label"], "job": j, "path": v, "than": than,
+         "check": check, "ns": None, "than_ns": None, "limit_ratio": limit, "ratio": None,
+         "spread": None, "result": "no data", "why": None}
+    whys = [w for w in (no_figure(mode, v, j), no_figure(mode, than, j) if than else None) if w]
+    if not than:
+        whys.append("no fixed path has a figure (%s)" % "; ".join(left_out or []))
+    a, b = res.get((v, j)) or {}, res.get((than, j)) or {}
+    t["ns"], t["than_ns"] = a.get(MU), b.get(MU)
+    if not whys and not t["than_ns"]:
+        whys.append("%s's map+unmap time is 0" % than)
+    if whys:
+        t["why"] = "; ".join(whys)
+        return t
+    t["ratio"] = t["ns"] / t["than_ns"]
+    if a.get(MU + "_spread") is not None and b.get(MU + "_spread") is not None:
+        # The notion of the report's "≈": the two cells' spreads added up.
+        t["spread"] = a[MU + "_spread"] + b[MU + "_spread"]
+    over = (t["ratio"] / limit - 1.0) * 100.0
+    if over <= 0:
+        t["result"] = "met"
+    elif t["spread"] is not None and over <= t["spread"]:
+        t["result"] = "within the spread"
+    else:
+        t["result"] = "not met"
+    if left_out:
+        t["why"] = "not counted: " + "; ".join(left_out)
+    return t
+
+
+def targets(modes):
+    """Issue 4's targets on the medians of the map+unmap time per request.
+
+    1. strict, read-128k-pages-qd1: iova's and auto's at most a third of
+       page's, and no more than sg's or upstream's;
+    2. every mode and job: auto's no more than the cheapest fixed path's
+       (phys, iova, page, sg), nor upstream's.
+    One dict per check (summary.json's "targets"): target ("1", "2"), mode,
+    job, path, than (the path compared with), check (its words), ns and
+    than_ns (the medians), limit_ratio, ratio (ns / than_ns), spread (the two
+    figures' spreads added up, %; None after one round), result (one of
+    TARGET_RESULTS) and why (no data: the reason; else a fixed path left out).
+    If strict or its job did not run, target 1 is one line without data.
+    """
+    out = []
+    st = [m for m in modes if m["label"] == T1_MODE]
+    if not st or T1_JOB not in st[0]["jobs"]:
+        # One line for the whole target, not six saying the same.
+        out.append({"target": "1", "mode": T1_MODE, "job": T1_JOB, "path": None, "than": None,
+                    "check": "iova, auto ≤ page/3, sg, upstream", "ns": None, "than_ns": None,
+                    "limit_ratio": None, "ratio": None, "spread": None, "result": "no data",
+                    "why": ("IOMMU mode %s was not run" % T1_MODE if not st else
+                            "%s was not run in %s" % (T1_JOB, T1_MODE))})
+    else:
+        for v in ("iova", "auto"):
+            for than, limit in (("page", 1.0 / 3), ("sg", 1.0), ("upstream", 1.0)):
+                out.append(target_check("1", st[0], T1_JOB, v, than, limit, "%s ≤ %s%s" % (
+                    v, than, "/3" if limit < 1 else "")))
+    for m in modes:
+        for j in m["jobs"]:
+            have = [(m["agg"][(v, j)][MU], v) for v in FIXED if not no_figure(m, v, j)]
+            left = [no_figure(m, v, j) for v in FIXED if no_figure(m, v, j)]
+            cheap = min(have)[1] if have else None
+            out.append(target_check("2", m, j, "auto", cheap, 1.0, "auto ≤ cheapest fixed%s" % (
+                " (%s)" % cheap if cheap else ""), left))
+            out.append(target_check("2", m, j, "auto", "upstream", 1.0, "auto ≤ upstream"))
+    return out
+
+
+def target_result(t):
+    """The result column of one target: the result and what it rests on."""
+    if t["result"] == "no data":
+        return "no data: " + t["why"]
+    text = t["result"]
+    if t["result"] != "met":
+        text += " (%.1f%% over the limit, %s)" % (
+            (t["ratio"] / t["limit_ratio"] - 1.0) * 100.0,
+            "spread ±%.1f%%" % t["spread"] if t["spread"] is not None else
+            "one round: no spread to judge by")
+    if t["why"]:
+        text += "; " + t["why"]
+    return text
+
+
+def target_rows(modes):
+    """Header and rows of the targets table, and the tally line."""
+    head = ["mode", "job", "target", "check", "ns/req", "than ns/req", "ratio", "limit", "result"]
+    rows, count = [], dict.fromkeys(TARGET_RESULTS, 0)
+    agg = {m["label"]: m["agg"] for m in modes}
+    for t in targets(modes):
+        count[t["result"]] += 1
+        figs = []
+        for v, key in ((t["path"], "ns"), (t["than"], "than_ns")):
+            a = agg.get(t["mode"], {}).get((v, t["job"]))
+            figs.append(cell_text(a, MU, 0) if a and t[key] is not None else "n/a")
+        rows.append([t["mode"], t["job"], t["target"], t["check"]] + figs + [
+            "{:.2f}×".format(t["ratio"]) if t["ratio"] is not None else "n/a",
+            "≤ {:.2f}×".format(t["limit_ratio"]) if t["limit_ratio"] else "n/a", target_result(t)])
+    tally = "targets: %d met, %d within the spread, %d not met, %d without data" % tuple(
+        count[r] for r in TARGET_RESULTS)
+    return head, rows, tally
+
+
 # --- writing -----------------------------------------------------------------
 
 def summary(modes):
@@ -513,6 +637,8 @@ def summary(modes):
                 if a.get("error"):
                     cell["error"] = a["error"]
                 d.setdefault(v, {})[j] = cell
+    # Not a mode: the targets' results (see targets()).
+    out["targets"] = targets(modes)
     return out
 
 
@@ -573,10 +699,10 @@ def md_table(head, rows):
     return out
 
 
-def text_table(head, rows):
+def text_table(head, rows, left=(0, 1)):
     widths = [max(len(str(x)) for x in col) for col in zip(head, *rows)] if rows else [len(h) for h in head]
-    fmt = lambda r: "  ".join(str(c).ljust(w) if i < 2 else str(c).rjust(w)
-                              for i, (c, w) in enumerate(zip(r, widths)))
+    fmt = lambda r: "  ".join(str(c).ljust(w) if i in left else str(c).rjust(w)
+                              for i, (c, w) in enumerate(zip(r, widths))).rstrip()
     return [fmt(head), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows]
 
 
@@ -746,6 +872,20 @@ def report(run_dir, modes, meta, previous, plots):
             for p in pl:
                 L.append("![%s](%s)" % (p, p))
     L.append("")
+    L.append("## Targets")
+    L.append("")
+    L.append("The targets of issue 4, on the median map+unmap time per request (reported, not "
+             "enforced): (1) strict IOMMU, %s: `iova`'s and `auto`'s at most a third of `page`'s, "
+             "and no more than `sg`'s or `upstream`'s; (2) every mode and job: `auto`'s no more than "
+             "the cheapest fixed path's (phys, iova, page, sg) nor `upstream`'s.  ratio: ns/req over "
+             "than ns/req.  `within the spread`: over the limit by less than the combined "
+             "round-to-round spread of the two figures (as for `≈`)." % T1_JOB)
+    L.append("")
+    head, rows, tally = target_rows(modes)
+    L.extend(md_table(head, rows))
+    L.append("")
+    L.append(tally + ".")
+    L.append("")
     L.append("## Steadiness")
     L.append("")
     L.extend(steadiness(modes, previous))
@@ -769,7 +909,8 @@ def report(run_dir, modes, meta, previous, plots):
     L.append("")
     L.append("## Files")
     L.append("")
-    L.append("- `summary.json`: the medians per mode, path and job.")
+    L.append("- `summary.json`: the medians per mode, path and job; under `targets` (not a mode), "
+             "the targets' results.")
     L.append("- `<mode>/raw/`: fio's JSON and messages per round (`rN/fio.json`, `rN/fio.log`), the job "
              "file fio ran (`rN/job.fio`), the driver statistics (`rN/<job>.<path>.dma`) and CPU/disk "
              "snapshots (`.pre`, `.post`) per run; `<mode>/console.log`, `<mode>/dmesg`: the guest's.")
@@ -854,6 +995,12 @@ def terminal_tables(modes):
             out.append("* some rounds failed or did not run: see the report")
         out.append("")
         out.extend(l.replace("**", "") for l in m["verdict"])
+    head, rows, tally = target_rows(modes)
+    out.append("")
+    out.append("== Targets (map+unmap ns per request, medians; see the report)")
+    out.extend(text_table(head, rows, left=(0, 1, 2, 3, len(head) - 1)))
+    out.append("")
+    out.append(tally)
     return out
 
 
