@@ -552,7 +552,7 @@ def targets(modes):
        page's, and no more than sg's or upstream's;
     2. every mode and job: auto's no more than the cheapest fixed path's
        (phys, iova, page, sg), nor upstream's.
-    One dict per check (summary.json's "targets"): target ("1", "2"), mode,
+    One dict per check (targets.json): target ("1", "2"), mode,
     job, path, than (the path compared with), check (its words), ns and
     than_ns (the medians), limit_ratio, ratio (ns / than_ns), spread (the two
     figures' spreads added up, %; None after one round), result (one of
@@ -637,8 +637,6 @@ def summary(modes):
                 if a.get("error"):
                     cell["error"] = a["error"]
                 d.setdefault(v, {})[j] = cell
-    # Not a mode: the targets' results (see targets()).
-    out["targets"] = targets(modes)
     return out
 
 
@@ -909,8 +907,8 @@ def report(run_dir, modes, meta, previous, plots):
     L.append("")
     L.append("## Files")
     L.append("")
-    L.append("- `summary.json`: the medians per mode, path and job; under `targets` (not a mode), "
-             "the targets' results.")
+    L.append("- `summary.json`: the medians per mode, path and job; `targets.json`: the targets' "
+             "results.")
     L.append("- `<mode>/raw/`: fio's JSON and messages per round (`rN/fio.json`, `rN/fio.log`), the job "
              "file fio ran (`rN/job.fio`), the driver statistics (`rN/<job>.<path>.dma`) and CPU/disk "
              "snapshots (`.pre`, `.post`) per run; `<mode>/console.log`, `<mode>/dmesg`: the guest's.")
@@ -951,13 +949,16 @@ def plot_data(modes):
 
 
 def build(run_dir, meta=None):
-    """Read every mode of run_dir, write summary.json and plotdata.json; return the modes."""
+    """Read every mode of run_dir, write summary.json, targets.json and plotdata.json; return the modes."""
     raws = find_raw_dirs(run_dir)
     if not raws:
         raise BenchError("no results in %s (no <mode>/raw/info)" % run_dir)
     modes = ordered([analyse(load_mode(r)) for r in raws])
     with open(os.path.join(run_dir, "summary.json"), "w", encoding="utf-8") as f:
         json.dump(summary(modes), f, indent=1, sort_keys=False)
+        f.write("\n")
+    with open(os.path.join(run_dir, "targets.json"), "w", encoding="utf-8") as f:
+        json.dump(targets(modes), f, indent=1)
         f.write("\n")
     with open(os.path.join(run_dir, "plotdata.json"), "w", encoding="utf-8") as f:
         json.dump(plot_data(modes), f)
