@@ -19,7 +19,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +36,7 @@ static unsigned char *peer, *ram, *want;
 
 static void fill(unsigned char *p, size_t len, unsigned int seed)
 {
-	uint32_t x = seed * 2654435761u + 1;
+	unsigned int x = seed * 2654435761u + 1;
 	size_t i;
 
 	for (i = 0; i < len; i++) {
@@ -214,7 +213,7 @@ int main(int argc, char **argv)
 	expect_ok = !strcmp(argv[5], "ok");
 	if (!bytes || bytes % PIECE || bytes / PIECE > MAX_PIECES ||
 	    offset % PIECE) {
-		fprintf(stderr, "p2p-io: BYTES must be 4 KiB pieces (at most %d), OFFSET 4 KiB aligned\n",
+		fprintf(stderr, "p2p-io: BYTES: 4 KiB pieces, at most %d; OFFSET: 4 KiB aligned\n",
 			MAX_PIECES);
 		return 2;
 	}
