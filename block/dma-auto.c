@@ -30,12 +30,36 @@
  *
  * The choice.  Until both paths of a bucket have NVMP_AUTO_WARMUP samples,
  * auto takes whichever has fewer ("warm-up").  After that it takes the
- * path with the lower estimate, except for one request in NVMP_AUTO_EXPLORE
- * per CPU, which takes the other one ("explored") so that an estimate the
- * choice no longer feeds still follows changes; the cheaper path's own
- * estimate is fed by every request it takes.  Without a translating IOMMU
- * iova cannot batch anything (it would fall back to phys), so auto is phys
- * there, with no model, no exploration and no counting at all.
+ * path with the lower estimate, except for one request in every N per CPU,
+ * which takes the other one ("explored") so that an estimate the choice no
+ * longer feeds still follows changes; the cheaper path's own estimate is fed
+ * by every request it takes.  Without a translating IOMMU iova cannot batch
+ * anything (it would fall back to phys), so auto is phys there, with no
+ * model, no exploration and no counting at all.
+ *
+ * How often to explore.  Exploring costs the gap between the two paths, so
+ * with N fixed auto would lose (costlier - cheaper) / N per request to the
+ * better fixed path, and the wider the gap, the more: with a strict IOMMU a
+ * request of 32 segments can cost five times as much on phys as on iova.
+ * Hence N grows with the gap:
+ *
+ *   N = NVMP_AUTO_EXPLORE * costlier / cheaper, rounded to the nearest,
+ *
+ * bounded to [NVMP_AUTO_EXPLORE, NVMP_AUTO_EXPLORE_MAX].  Exploring then
+ * costs each request (costlier - cheaper) / N, which is less than
+ * cheaper / NVMP_AUTO_EXPLORE, 1/64 of what the cheaper path costs,
+ * however wide the gap, as long as the upper bound does not hold N back (up
+ * to a ratio of 16).  The upper bound keeps a far costlier path measured
+ * again at least once in NVMP_AUTO_EXPLORE_MAX requests.  Noticing that the
+ * costlier path has become the cheaper one does take longer than with N
+ * fixed: each explored sample moves its estimate by 1/8 of the error, and
+ * while the estimates are far apart the samples are too; the closer the two
+ * paths, the sooner the estimates are checked.
+ *
+ * Each CPU counts a bucket's requests since it last explored there; from
+ * NVMP_AUTO_EXPLORE on, each request works N out afresh (one 64-bit
+ * division) from the estimates in ns, as compared and shown, and explores
+ * once the count has reached it.  The count then restarts from 0.
  *
  * Concurrency.  No lock: the estimates are shared per device and updated
  * with single relaxed loads and stores, so two CPUs finishing at once may
@@ -47,13 +71,16 @@
  *
  * shows one line per bucket: the estimates (ns per request), their sample
  * counts, the path auto takes now ("warmup" while it is still measuring),
- * and how many requests took the cheaper path (picked_phys, picked_iova),
- * explored the other one or were sent while warming up.  Writing 0 forgets
- * everything, and auto measures again from scratch.
+ * how many requests took the cheaper path (picked_phys, picked_iova),
+ * explored the other one or were sent while warming up, and N now
+ * (explore_every; 0 while warming up and without a translating IOMMU, where
+ * nothing is explored).  Writing 0 forgets everything, and auto measures
+ * again from scratch.
  */
 #include <linux/debugfs.h>
 #include <linux/ktime.h>
 #include <linux/log2.h>
+#include <linux/math64.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include "nvmp-block.h"
@@ -114,6 +141,39 @@ static int nvmp_auto_cheaper(const struct nvmp_auto_bucket *b)
 	return NVMP_DMA_PHYS;
 }
 
+/*
+ * How many requests apart a warm bucket explores: NVMP_AUTO_EXPLORE times
+ * the ratio of its estimates, rounded, within [NVMP_AUTO_EXPLORE,
+ * NVMP_AUTO_EXPLORE_MAX].  Each estimate is read once, and which one is the
+ * larger is decided here, since another CPU may have moved either since the
+ * choice was made.
+ */
+static unsigned int nvmp_auto_every(const struct nvmp_auto_bucket *b)
+{
+	u64 phys = nvmp_auto_ns(&b->est[NVMP_EST_PHYS]);
+	u64 iova = nvmp_auto_ns(&b->est[NVMP_EST_IOVA]);
+	u64 lo = min(phys, iova), hi = max(phys, iova);
+
+	/* Equal, both 0 included: a ratio of 1. */
+	if (hi == lo)
+		return NVMP_AUTO_EXPLORE;
+	/* A ratio of EXPLORE_MAX / EXPLORE (16) or more, or lo 0. */
+	if (div64_u64(hi, NVMP_AUTO_EXPLORE_MAX / NVMP_AUTO_EXPLORE) >= lo)
+		return NVMP_AUTO_EXPLORE_MAX;
+	/*
+	 * The ratio is below 16 here, so shifting both right (for huge values
+	 * only, to keep the product below from overflowing) leaves lo above
+	 * zero and the ratio as it was, to far better than the rounding.
+	 */
+	while (hi > U64_MAX / (2 * NVMP_AUTO_EXPLORE)) {
+		hi >>= 1;
+		lo >>= 1;
+	}
+	/* At least NVMP_AUTO_EXPLORE, as hi >= lo. */
+	return min_t(u64, div64_u64(hi * NVMP_AUTO_EXPLORE + lo / 2, lo),
+		     NVMP_AUTO_EXPLORE_MAX);
+}
+
 /**
  * nvmp_auto_pick - the path auto takes for a request
  * @dd: the device
@@ -142,7 +202,8 @@ int nvmp_auto_pick(struct nvmp_dma_dev *dd, struct request *rq,
 		       READ_ONCE(b->est[NVMP_EST_PHYS].samples) ?
 		       NVMP_DMA_IOVA : NVMP_DMA_PHYS;
 		c->warmup++;
-	} else if (++c->tick >= NVMP_AUTO_EXPLORE) {
+	} else if (++c->tick >= NVMP_AUTO_EXPLORE &&
+		   c->tick >= nvmp_auto_every(b)) {
 		c->tick = 0;
 		pick = cheap == NVMP_DMA_PHYS ? NVMP_DMA_IOVA : NVMP_DMA_PHYS;
 		c->explored++;
@@ -197,10 +258,10 @@ static int nvmp_auto_show(struct seq_file *m, void *v)
 	const struct nvmp_auto_counts *pc;
 	struct nvmp_auto_counts sum;
 	struct nvmp_auto_bucket *b;
-	unsigned int i, cpu;
+	unsigned int i, cpu, every;
 	int cheap;
 
-	seq_puts(m, "bucket segs phys_ns iova_ns phys_samples iova_samples choice picked_phys picked_iova explored warmup\n");
+	seq_puts(m, "bucket segs phys_ns iova_ns phys_samples iova_samples choice picked_phys picked_iova explored warmup explore_every\n");
 	for (i = 0; i < NVMP_AUTO_BUCKETS; i++) {
 		b = &dd->model->bucket[i];
 		memset(&sum, 0, sizeof(sum));
@@ -213,7 +274,9 @@ static int nvmp_auto_show(struct seq_file *m, void *v)
 		}
 		/* Without a translating IOMMU auto is phys, unmeasured. */
 		cheap = dd->iova_capable ? nvmp_auto_cheaper(b) : NVMP_DMA_PHYS;
-		seq_printf(m, "%u %s %llu %llu %u %u %s %llu %llu %llu %llu\n", i,
+		every = dd->iova_capable && cheap != NVMP_DMA_AUTO ?
+			nvmp_auto_every(b) : 0;
+		seq_printf(m, "%u %s %llu %llu %u %u %s %llu %llu %llu %llu %u\n", i,
 			   nvmp_auto_bucket_names[i],
 			   nvmp_auto_ns(&b->est[NVMP_EST_PHYS]),
 			   nvmp_auto_ns(&b->est[NVMP_EST_IOVA]),
@@ -221,7 +284,7 @@ static int nvmp_auto_show(struct seq_file *m, void *v)
 			   READ_ONCE(b->est[NVMP_EST_IOVA].samples),
 			   cheap == NVMP_DMA_AUTO ? "warmup" : nvmp_dma_path_name(cheap),
 			   sum.picked[NVMP_EST_PHYS], sum.picked[NVMP_EST_IOVA],
-			   sum.explored, sum.warmup);
+			   sum.explored, sum.warmup, every);
 	}
 	return 0;
 }

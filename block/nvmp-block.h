@@ -105,8 +105,13 @@ struct nvmp_path_stats {
 #define NVMP_AUTO_BUCKETS	7
 /* Samples of each path a bucket needs before its estimates are trusted. */
 #define NVMP_AUTO_WARMUP	8
-/* Once warm, one request in this many (per CPU) tries the costlier path. */
+/*
+ * Once warm, one request in NVMP_AUTO_EXPLORE times (costlier / cheaper
+ * estimate), per CPU, tries the costlier path; never more rarely than one in
+ * NVMP_AUTO_EXPLORE_MAX (dma-auto.c says why).
+ */
 #define NVMP_AUTO_EXPLORE	64
+#define NVMP_AUTO_EXPLORE_MAX	1024
 
 /* What auto did in one bucket, per CPU. */
 struct nvmp_auto_counts {

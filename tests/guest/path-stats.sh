@@ -98,7 +98,7 @@ done
 
 # auto's model, from a longer run of its own: one line per segment-count
 # bucket (bucket segs phys_ns iova_ns phys_samples iova_samples choice
-# picked_phys picked_iova explored warmup).
+# picked_phys picked_iova explored warmup explore_every).
 set_path "${b[0]}" auto
 echo 0 >"$dbg/dma/auto_model"
 echo 0 >"$dbg/dma/auto"
@@ -112,7 +112,7 @@ req=$(stat_of "${b[0]}" auto requests)
 if [ $translated = 1 ]; then
 	# Every request auto mapped counts in one bucket, once.
 	[ "$(awk 'NR > 1 { s += $8 + $9 + $10 + $11 } END { print s }' "$dbg/dma/auto_model")" = "$req" ]
-	awk -v explore=64 -v warmup=8 '
+	awk -v explore=64 -v explore_max=1024 -v warmup=8 '
 	function fail(why) { print "auto_model bucket " $2 ": " why; bad = 1 }
 	NR > 1 {
 		n = $8 + $9 + $10 + $11
@@ -123,10 +123,14 @@ if [ $translated = 1 ]; then
 			fail("a path measured fewer than " warmup " times")
 		if ($7 != "phys" && $7 != "iova")
 			fail("still warming up after " n " requests")
-		# Exploration: once in 64 requests per CPU, give or take the
-		# ticks each CPU carries over.
-		if ($10 < 1 || $10 > (n - $11) / explore + 2)
+		# Exploration: once in 64 to 1024 requests per CPU (64 times
+		# costlier / cheaper estimate), give or take the ticks each CPU
+		# carries over; none yet only where that run was short.
+		if ($10 > (n - $11) / explore + 2 ||
+		    ($10 < 1 && n - $11 >= 2 * explore_max))
 			fail($10 " explorations in " n " requests")
+		if ($12 < explore || $12 > explore_max)
+			fail("explores one request in " $12)
 		# Where the model sees a clear difference (half as much again),
 		# auto took the path it finds cheaper for most of the requests.
 		lo = $3 < $4 ? $3 : $4
@@ -146,13 +150,13 @@ if [ $translated = 1 ]; then
 else
 	# No translating IOMMU: phys, with no model at all.
 	[ "$(stat_of "${b[0]}" auto iova_batched)" = 0 ]
-	[ "$(awk 'NR > 1 && ($7 != "phys" || $5 + $6 + $8 + $9 + $10 + $11) { n++ } END { print n + 0 }' \
+	[ "$(awk 'NR > 1 && ($7 != "phys" || $5 + $6 + $8 + $9 + $10 + $11 + $12) { n++ } END { print n + 0 }' \
 		"$dbg/dma/auto_model")" = 0 ]
 fi
 # Writing 0 forgets the model, anything else is refused.
 if echo 7 >"$dbg/dma/auto_model" 2>/dev/null; then echo "writing 7 was accepted"; exit 1; fi
 echo 0 >"$dbg/dma/auto_model"
-[ "$(awk 'NR > 1 { s += $5 + $6 + $8 + $9 + $10 + $11 } END { print s }' "$dbg/dma/auto_model")" = 0 ]
+[ "$(awk 'NR > 1 { s += $5 + $6 + $8 + $9 + $10 + $11 + $12 } END { print s }' "$dbg/dma/auto_model")" = 0 ]
 
 # Huge pages: one segment per 128 KiB request on the phys-walk paths.
 echo 8 >/proc/sys/vm/nr_hugepages

@@ -550,6 +550,7 @@ static bool t_split(char *why, size_t whylen)
 struct amodel {
 	unsigned long long phys_ns, iova_ns, phys_samples, iova_samples;
 	unsigned long long picked_phys, picked_iova, explored, warmup;
+	unsigned int every;	/* explore_every */
 	unsigned int lo, hi;	/* the segment counts of the bucket's name */
 	char choice[16];
 };
@@ -587,11 +588,11 @@ static bool amodel_read(const char *dev, struct amodel *m, char *why, size_t why
 	}
 	l = strchr(buf, '\n');
 	for (i = 0; i < NVMP_AUTO_BUCKETS; i++) {
-		if (!l || sscanf(l + 1, "%u %15s %llu %llu %llu %llu %15s %llu %llu %llu %llu",
+		if (!l || sscanf(l + 1, "%u %15s %llu %llu %llu %llu %15s %llu %llu %llu %llu %u",
 				 &idx, segs, &m[i].phys_ns, &m[i].iova_ns,
 				 &m[i].phys_samples, &m[i].iova_samples, m[i].choice,
 				 &m[i].picked_phys, &m[i].picked_iova, &m[i].explored,
-				 &m[i].warmup) != 11 || idx != i ||
+				 &m[i].warmup, &m[i].every) != 12 || idx != i ||
 		    !amodel_range(segs, &m[i])) {
 			snprintf(why, whylen, "debugfs %s: bucket %u unreadable in \"%s\"",
 				 path, i, buf);
@@ -664,6 +665,21 @@ static const char *cheaper(unsigned int n)
 	return cost_iova(n) < cost_phys(n) ? "iova" : "phys";
 }
 
+/*
+ * How many requests apart auto explores when its estimates are the true
+ * costs: 64 times costlier / cheaper, to the nearest, from 64 up to 1024
+ * (worked out here in floating point, apart from block/).
+ */
+static unsigned int every_for(unsigned int n)
+{
+	double p = cost_phys(n), i = cost_iova(n);
+	double r = p > i ? p / i : i / p;
+
+	if (r * NVMP_AUTO_EXPLORE >= NVMP_AUTO_EXPLORE_MAX)
+		return NVMP_AUTO_EXPLORE_MAX;
+	return (unsigned int)(r * NVMP_AUTO_EXPLORE + 0.5);
+}
+
 /* Set up nvme0 in @mode and one request per bucket. */
 static bool auto_setup(struct tdev *d, struct treq *t, const struct tmode *m,
 		       char *why, size_t whylen)
@@ -709,12 +725,13 @@ static bool t_auto_no_iommu(char *why, size_t whylen)
 		for (b = 0; b < NVMP_AUTO_BUCKETS && ok; b++) {
 			if (strcmp(m[b].choice, "phys") || m[b].phys_samples ||
 			    m[b].iova_samples || m[b].picked_phys || m[b].picked_iova ||
-			    m[b].explored || m[b].warmup) {
+			    m[b].explored || m[b].warmup || m[b].every) {
 				snprintf(why, whylen,
-					 "%s, bucket %u: choice %s, samples %llu/%llu, picked %llu/%llu, explored %llu, warmup %llu",
+					 "%s, bucket %u: choice %s, samples %llu/%llu, picked %llu/%llu, explored %llu, warmup %llu, explore_every %u",
 					 d.name, b, m[b].choice, m[b].phys_samples,
 					 m[b].iova_samples, m[b].picked_phys,
-					 m[b].picked_iova, m[b].explored, m[b].warmup);
+					 m[b].picked_iova, m[b].explored, m[b].warmup,
+					 m[b].every);
 				ok = false;
 			}
 		}
@@ -732,14 +749,18 @@ static bool t_auto_no_iommu(char *why, size_t whylen)
  * Costs as the test sets them: every estimate ends up exact (the simulated
  * clock only moves by them), the choice is the cheaper path per bucket, the
  * warm-up measures each path NVMP_AUTO_WARMUP times, and then one request
- * in NVMP_AUTO_EXPLORE takes the other path.
+ * in every_for(n) takes the other path: from one in 75 at 6 segments, where
+ * the paths are closest, to one in 474 at 128, where one costs 7.4 times
+ * the other.  Twice NVMP_AUTO_EXPLORE_MAX rounds after the warm-up explore
+ * each bucket at least 4 times.
  */
 static bool t_auto_converge(char *why, size_t whylen)
 {
 	struct treq *t = calloc(NVMP_AUTO_BUCKETS, sizeof(*t));
 	struct amodel m[NVMP_AUTO_BUCKETS];
 	struct tdev d = { 0 };
-	unsigned int b, n, rounds = 40 * NVMP_AUTO_EXPLORE / 4;
+	unsigned int b, n;
+	unsigned int rounds = 2 * NVMP_AUTO_EXPLORE_MAX + 2 * NVMP_AUTO_WARMUP;
 	unsigned long long after, cheap, dear;
 	bool ok;
 
@@ -770,16 +791,17 @@ static bool t_auto_converge(char *why, size_t whylen)
 		if (m[b].phys_ns != cost_phys(n) || m[b].iova_ns != cost_iova(n) ||
 		    strcmp(m[b].choice, cheaper(n)) ||
 		    m[b].warmup != 2 * NVMP_AUTO_WARMUP ||
-		    m[b].explored != after / NVMP_AUTO_EXPLORE || dear ||
+		    m[b].every != every_for(n) ||
+		    m[b].explored != after / every_for(n) || dear ||
 		    cheap != after - m[b].explored ||
 		    m[b].phys_samples + m[b].iova_samples != rounds) {
 			snprintf(why, whylen,
-				 "%u segments: phys %llu ns iova %llu ns (true: %llu, %llu), choice %s (%s), warmup %llu, explored %llu, picked cheaper %llu costlier %llu of %u",
+				 "%u segments: phys %llu ns iova %llu ns (true: %llu, %llu), choice %s (%s), warmup %llu, explored %llu, one in %u (want %u), picked cheaper %llu costlier %llu of %u",
 				 n, m[b].phys_ns, m[b].iova_ns,
 				 (unsigned long long)cost_phys(n),
 				 (unsigned long long)cost_iova(n), m[b].choice,
-				 cheaper(n), m[b].warmup, m[b].explored, cheap, dear,
-				 rounds);
+				 cheaper(n), m[b].warmup, m[b].explored, m[b].every,
+				 every_for(n), cheap, dear, rounds);
 			ok = false;
 		}
 	}
@@ -792,7 +814,8 @@ static bool t_auto_converge(char *why, size_t whylen)
 		for (b = 0; b < NVMP_AUTO_BUCKETS && ok; b++)
 			ok = !strcmp(m[b].choice, "warmup") && !m[b].phys_samples &&
 			     !m[b].iova_samples && !m[b].warmup && !m[b].explored &&
-			     !m[b].picked_phys && !m[b].picked_iova && !m[b].phys_ns;
+			     !m[b].picked_phys && !m[b].picked_iova && !m[b].phys_ns &&
+			     !m[b].every;
 		if (!ok && !*why)
 			snprintf(why, whylen, "auto_model: 0 does not reset or 1 is not refused");
 	}
@@ -800,15 +823,77 @@ static bool t_auto_converge(char *why, size_t whylen)
 	return ok;
 }
 
-/* After @rounds more requests per bucket, each bucket's choice is @want. */
-static bool auto_phase(struct tdev *d, struct treq *t, unsigned int rounds,
-		       const char *phase, char *why, size_t whylen)
+/*
+ * How far apart auto explores, against the ratio of what one segment costs
+ * on the two paths (200 ns on the cheaper one), with exact estimates: one
+ * request in 64 when they cost the same, 96 at 1.5, 320 at 5 either way
+ * round, 1024 at 16 and no more at 40.  With one in 64 throughout, a path
+ * five times as dear would add 6% to what the cheaper one costs alone.
+ * Every other bucket explores as its own ratio says.  --quick (valgrind)
+ * keeps 1:1, 1:5 and 1:16.
+ */
+static bool t_auto_explore_ratio(char *why, size_t whylen)
+{
+	static const struct {
+		unsigned int phys, iova;	/* ns for 1 segment */
+		unsigned int every;		/* the answer, for 1 segment */
+	} c[] = {
+		{ 200, 200, 64 }, { 200, 300, 96 }, { 200, 1000, 320 },
+		{ 1000, 200, 320 }, { 200, 3200, 1024 }, { 200, 8000, 1024 },
+	};
+	struct treq *t = calloc(NVMP_AUTO_BUCKETS, sizeof(*t));
+	struct amodel m[NVMP_AUTO_BUCKETS];
+	struct tdev d = { 0 };
+	unsigned int b, n, k;
+	unsigned int rounds = 2 * NVMP_AUTO_EXPLORE_MAX + 2 * NVMP_AUTO_WARMUP;
+	unsigned long long after;
+	bool ok = true;
+
+	for (k = 0; k < ARRAY_SIZE(c) && ok; k += opt_quick ? 2 : 1) {
+		ok = auto_setup(&d, t, &all_modes[2], why, whylen);
+		sim_cost = (struct sim_costs){
+			.map = c[k].phys / 2, .unmap = c[k].phys / 2,
+			.iova_alloc = c[k].iova / 4, .iova_link = c[k].iova / 4,
+			.iova_sync = c[k].iova / 4, .iova_destroy = c[k].iova / 4 };
+		ok = ok && auto_rounds(&d, t, rounds, why, whylen) &&
+		     amodel_read("nvme0", m, why, whylen);
+		for (b = 0; b < NVMP_AUTO_BUCKETS && ok; b++) {
+			n = auto_segs[b];
+			after = rounds - m[b].warmup;
+			if (m[b].every != every_for(n) ||
+			    (!b && m[b].every != c[k].every) ||
+			    m[b].explored != after / m[b].every ||
+			    strcmp(m[b].choice, cheaper(n))) {
+				snprintf(why, whylen,
+					 "phys %u ns, iova %u ns for 1 segment; %u segments: phys %llu ns, iova %llu ns, choice %s (%s), one in %u explores (want %u), %llu explored of %llu",
+					 c[k].phys, c[k].iova, n, m[b].phys_ns,
+					 m[b].iova_ns, m[b].choice, cheaper(n),
+					 m[b].every, b ? every_for(n) : c[k].every,
+					 m[b].explored, after);
+				ok = false;
+			}
+		}
+	}
+	auto_teardown(&d, t, &ok, why, whylen);
+	return ok;
+}
+
+/*
+ * After @lead more requests per bucket, each bucket's choice is the cheaper
+ * path, and of 2 * NVMP_AUTO_EXPLORE_MAX more, all took it but the
+ * explorers, one in explore_every.  That can still creep up or down while the estimate
+ * only exploration feeds settles, so the readings before and after the last
+ * requests bound it.  With @exact, both estimates have settled on the true
+ * costs, and so has the interval.
+ */
+static bool auto_phase(struct tdev *d, struct treq *t, unsigned int lead,
+		       bool exact, const char *phase, char *why, size_t whylen)
 {
 	struct amodel m0[NVMP_AUTO_BUCKETS], m[NVMP_AUTO_BUCKETS];
-	unsigned long long cheap;
-	unsigned int b, n, tail = 4 * NVMP_AUTO_EXPLORE;
+	unsigned long long cheap, explored;
+	unsigned int b, n, lo, hi, tail = 2 * NVMP_AUTO_EXPLORE_MAX;
 
-	if (!auto_rounds(d, t, rounds - tail, why, whylen) ||
+	if (!auto_rounds(d, t, lead, why, whylen) ||
 	    !amodel_read("nvme0", m0, why, whylen) ||
 	    !auto_rounds(d, t, tail, why, whylen) ||
 	    !amodel_read("nvme0", m, why, whylen))
@@ -818,16 +903,22 @@ static bool auto_phase(struct tdev *d, struct treq *t, unsigned int rounds,
 		cheap = !strcmp(cheaper(n), "iova") ?
 			m[b].picked_iova - m0[b].picked_iova :
 			m[b].picked_phys - m0[b].picked_phys;
-		/* Settled: the last requests all took the cheaper path but explorers. */
-		if (strcmp(m[b].choice, cheaper(n)) ||
-		    cheap != tail - (m[b].explored - m0[b].explored) ||
-		    m[b].explored - m0[b].explored != tail / NVMP_AUTO_EXPLORE) {
+		explored = m[b].explored - m0[b].explored;
+		lo = min(m0[b].every, m[b].every);
+		hi = max(m0[b].every, m[b].every);
+		if (strcmp(m[b].choice, cheaper(n)) || cheap != tail - explored ||
+		    lo < NVMP_AUTO_EXPLORE || hi > NVMP_AUTO_EXPLORE_MAX ||
+		    explored < tail / hi || explored > DIV_ROUND_UP(tail, lo) ||
+		    (exact && (m[b].phys_ns != cost_phys(n) ||
+			       m[b].iova_ns != cost_iova(n) ||
+			       lo != every_for(n) || hi != lo))) {
 			snprintf(why, whylen,
-				 "%s, %u segments: choice %s, not %s (phys %llu ns, iova %llu ns; true %llu, %llu); of the last %u, %llu took %s, %llu explored",
+				 "%s, %u segments: choice %s, not %s (phys %llu ns, iova %llu ns; true %llu, %llu); of the last %u, %llu took %s, %llu explored, one in %u, then %u (true costs: %u)",
 				 phase, n, m[b].choice, cheaper(n), m[b].phys_ns,
 				 m[b].iova_ns, (unsigned long long)cost_phys(n),
 				 (unsigned long long)cost_iova(n), tail, cheap,
-				 cheaper(n), m[b].explored - m0[b].explored);
+				 cheaper(n), explored, m0[b].every, m[b].every,
+				 every_for(n));
 			return false;
 		}
 	}
@@ -837,29 +928,40 @@ static bool auto_phase(struct tdev *d, struct treq *t, unsigned int rounds,
 /*
  * The costs change under auto: phys becomes cheap everywhere (only
  * exploration can tell, where iova was chosen), then dear everywhere (the
- * chosen path's own samples tell); each time every bucket follows.  Where
- * only exploration tells, the phys estimate of the largest bucket (128
- * segments) needs about 20 explored samples to fall below iova's, so a
- * phase lasts 32 explorations.
+ * chosen path's own samples tell, until iova wins; from then on only
+ * exploration raises the phys estimate further); each time every bucket
+ * follows.
+ *
+ * A phase is longer than it was with one exploration in 64 requests, since
+ * the samples that tell come further apart while the gap is wide.  At 128
+ * segments the phys estimate falls from 25600 ns towards 2560, below iova's
+ * 3460 ns after 25 explored samples; taken one request in 474 at first and
+ * one in about 64 at last, they are some 4500 requests apart (at one in 64
+ * throughout, 1600).  When phys becomes dear, iova wins within a few
+ * requests, and the phys estimate then rises by at most 3/8 per explored
+ * sample (a sample counts at most four times the estimate), so the interval
+ * grows from 64 to 1024 at 128 segments over about 3200 requests.  So
+ * before the rounds a phase checks, the first runs 64 (past the warm-up),
+ * the second 6144 (the slowest change, the requests a CPU had counted
+ * towards its next exploration, and a margin) and the third 4096.
  */
 static bool t_auto_switch(char *why, size_t whylen)
 {
 	struct treq *t = calloc(NVMP_AUTO_BUCKETS, sizeof(*t));
 	struct tdev d = { 0 };
-	unsigned int rounds = 32 * NVMP_AUTO_EXPLORE;
 	bool ok;
 
 	ok = auto_setup(&d, t, &all_modes[2], why, whylen);
 	sim_cost = (struct sim_costs){ .map = 100, .unmap = 100, .iova_alloc = 300,
 				       .iova_link = 20, .iova_sync = 300,
 				       .iova_destroy = 300 };
-	ok = ok && auto_phase(&d, t, rounds, "first costs", why, whylen);
+	ok = ok && auto_phase(&d, t, 64, true, "first costs", why, whylen);
 	sim_cost.map = 10;
 	sim_cost.unmap = 10;
-	ok = ok && auto_phase(&d, t, rounds, "phys made cheap", why, whylen);
+	ok = ok && auto_phase(&d, t, 6144, true, "phys made cheap", why, whylen);
 	sim_cost.map = 1000;
 	sim_cost.unmap = 1000;
-	ok = ok && auto_phase(&d, t, rounds, "phys made dear", why, whylen);
+	ok = ok && auto_phase(&d, t, 4096, false, "phys made dear", why, whylen);
 	auto_teardown(&d, t, &ok, why, whylen);
 	return ok;
 }
@@ -1138,8 +1240,10 @@ static const struct focused tests[] = {
 	{ "bios split inside bio_vecs", t_split },
 	{ "auto: phys without a translating IOMMU, nothing measured or explored",
 	  t_auto_no_iommu },
-	{ "auto: exact estimates, the cheaper path per bucket, warm-up, 1 in 64 explores",
+	{ "auto: exact estimates, the cheaper path per bucket, warm-up, explore_every",
 	  t_auto_converge },
+	{ "auto: explores 1 in 64 x costlier/cheaper: 64 at 1:1, 320 at 1:5, 1024 from 1:16",
+	  t_auto_explore_ratio },
 	{ "auto: follows when phys gets cheaper, then dearer, in every bucket",
 	  t_auto_switch },
 	{ "upstream: segment record allocation failure undoes the first range",
