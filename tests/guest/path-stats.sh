@@ -4,9 +4,9 @@
 #  - 128 KiB reads into 4 KiB pages give many segments per request, and
 #    under a translating IOMMU iova batches every request into one IOVA
 #    range; without one, iova falls back to phys for every request.  fio's
-#    buffer is a tmpfs file whose even pages were written before its odd
-#    ones, so no two neighbouring pages are physically adjacent (fio's own
-#    malloc'd buffers came out physically contiguous in a fresh guest);
+#    buffer is a tmpfs file whose pages were checked to lie physically
+#    apart (see scatter; fio's own malloc'd buffers came out physically
+#    contiguous in a fresh guest);
 #  - auto chooses from what it measured (dma/auto_model): under a
 #    translating IOMMU every bucket that saw enough requests measured both
 #    paths, explored the costlier one about once in 64 requests, and took the
@@ -33,19 +33,49 @@ thp=/sys/kernel/mm/transparent_hugepage/enabled
 if [ -e $thp ]; then
 	echo never >$thp
 fi
-# scatter: a 2 MiB tmpfs file for fio's buffer, even pages written first.
+# scatter: a 2 MiB tmpfs file for fio's buffer whose pages lie physically
+# apart.  Its pages are written in a shuffled order, and the file is made
+# again until /proc/self/pagemap shows at most 64 of its 511 neighbouring
+# pairs physically adjacent: the allocator's free lists, left in the order
+# the previous file was freed in, can hand out a run of adjacent pages
+# whatever order they are written in (seen: 128 KiB reads in 1 segment).
 buf=/dev/shm/path-stats-buf
 trap 'rm -f "$buf"' EXIT
 scatter() {
-	rm -f "$buf"
-	python3 -c '
-import os, sys
-fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o600)
-for first in (0, 1):
-    for i in range(first, 512, 2):
+	python3 - "$buf" <<'PY'
+import ctypes, mmap, os, random, struct, sys
+
+path, pages = sys.argv[1], 512
+size = pages * 4096
+pagemap = os.open("/proc/self/pagemap", os.O_RDONLY)
+for attempt in range(1, 11):
+    if os.path.exists(path):
+        os.unlink(path)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    order = list(range(pages))
+    random.Random(attempt).shuffle(order)
+    for i in order:
         os.pwrite(fd, b"\x5a" * 4096, i * 4096)
-os.close(fd)
-' "$buf"
+    m = mmap.mmap(fd, size)
+    os.close(fd)
+    view = (ctypes.c_char * size).from_buffer(m)
+    addr = ctypes.addressof(view)
+    for i in range(pages):
+        view[i * 4096]
+    raw = os.pread(pagemap, 8 * pages, addr // 4096 * 8)
+    del view
+    m.close()
+    entries = struct.unpack("<%dQ" % pages, raw)
+    if not all(e >> 63 for e in entries) or not any(e & ((1 << 55) - 1) for e in entries):
+        sys.exit("scatter: /proc/self/pagemap shows no page frames (not root?)")
+    pfn = [e & ((1 << 55) - 1) for e in entries]
+    adjacent = sum(pfn[i + 1] == pfn[i] + 1 for i in range(pages - 1))
+    if adjacent <= 64:
+        print("scatter: %d of %d neighbouring pages adjacent (attempt %d)"
+              % (adjacent, pages - 1, attempt), file=sys.stderr)
+        sys.exit(0)
+sys.exit("scatter: every attempt left more than 64 neighbouring pages adjacent")
+PY
 }
 reads() {	# path mem
 	echo 0 >"$dbg/dma/$1"
