@@ -4,6 +4,7 @@
 # split to the controller's limit and verifies, with PRPs only and with SGLs
 # for every request; discard and write-zeroes read back zeroes; a flush storm
 # completes; switching the I/O scheduler under I/O loses nothing.
+# guest-timeout: 1200
 set -eu
 . "$SRC/tests/guest/lib.sh"
 b=($(nvme_bdfs))
