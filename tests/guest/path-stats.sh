@@ -9,8 +9,8 @@
 #    contiguous in a fresh guest);
 #  - auto chooses from what it measured (dma/auto_model): under a
 #    translating IOMMU every bucket that saw enough requests measured both
-#    paths, explored the costlier one about once in 64 requests, and took the
-#    path its model finds cheaper; without one, auto is phys, unmeasured;
+#    paths, explored the costlier one once in 64 to 1024 requests, and took
+#    the path its model finds cheaper; without one, auto is phys, unmeasured;
 #  - the same reads into a 2 MiB huge page merge into one segment each;
 #  - page and sg never touch the IOVA API;
 #  - writing 0 resets a path's counters, anything else is refused.
