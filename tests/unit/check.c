@@ -733,6 +733,15 @@ bool run_one(struct tdev *d, struct treq *t, const struct run_spec *r,
 		FAIL("the %s path called the IOVA API %u times",
 		     nvmp_dma_path_name(sel), sim_cnt.iova_api);
 
+	/*
+	 * A partly linked IOVA range goes back whole (unlink, then free), not
+	 * through dma_iova_destroy() with the linked length.  The kernel's own
+	 * iterator (upstream) still does the latter.
+	 */
+	if (sel != NVMP_DMA_UPSTREAM && sim_cnt.short_destroys)
+		FAIL("dma_iova_destroy() gave back part of an IOVA range %u time(s)",
+		     sim_cnt.short_destroys);
+
 	/* Nothing may be left behind, whatever happened. */
 	if (!sim_dma_quiesce(d->dev, why, sizeof(why)))
 		FAIL("leak: %s", why);

@@ -74,6 +74,12 @@ struct sim_counts {
 	unsigned int unmaps;		/* dma_unmap_*() calls */
 	unsigned int provider_lookups;	/* pcim_p2pdma_provider() calls */
 	unsigned int mmio_maps;		/* mappings made with DMA_ATTR_MMIO */
+	/*
+	 * dma_iova_destroy() calls that gave back less IOVA space than was
+	 * allocated: the kernel frees as much as it unlinks, and files the
+	 * whole allocation in its cache under that smaller size.
+	 */
+	unsigned int short_destroys;
 };
 
 extern struct sim_counts sim_cnt;

@@ -809,6 +809,9 @@ void dma_iova_destroy(struct device *dev, struct dma_iova_state *state,
 	v = sim_iova_find(dev, state, __func__);
 	if (!v)
 		return;
+	if (mapped_len &&
+	    v->state_addr - v->base + mapped_len <= v->size - sim_cfg(dev, __func__)->granule)
+		sim_cnt.short_destroys++;
 	if (mapped_len)
 		sim_iova_unlink(dev, v, 0, mapped_len, dir, attrs,
 				__func__);
