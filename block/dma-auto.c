@@ -56,10 +56,13 @@
  * while the estimates are far apart the samples are too; the closer the two
  * paths, the sooner the estimates are checked.
  *
- * Each CPU counts a bucket's requests since it last explored there; from
- * NVMP_AUTO_EXPLORE on, each request works N out afresh (one 64-bit
- * division) from the estimates in ns, as compared and shown, and explores
- * once the count has reached it.  The count then restarts from 0.
+ * Each CPU counts a bucket's requests since it last explored there.  When
+ * the count reaches NVMP_AUTO_EXPLORE, N is worked out (one 64-bit
+ * division) from the estimates in ns, as compared and shown, and kept
+ * beside the count; the request that brings the count to N explores, and
+ * the count restarts from 0.  So a request pays for the division once per
+ * cycle of N, not every time, and the estimates may move during a cycle
+ * without changing its length, which is at most NVMP_AUTO_EXPLORE_MAX.
  *
  * Concurrency.  No lock: the estimates are shared per device and updated
  * with single relaxed loads and stores, so two CPUs finishing at once may
@@ -202,14 +205,17 @@ int nvmp_auto_pick(struct nvmp_dma_dev *dd, struct request *rq,
 		       READ_ONCE(b->est[NVMP_EST_PHYS].samples) ?
 		       NVMP_DMA_IOVA : NVMP_DMA_PHYS;
 		c->warmup++;
-	} else if (++c->tick >= NVMP_AUTO_EXPLORE &&
-		   c->tick >= nvmp_auto_every(b)) {
-		c->tick = 0;
-		pick = cheap == NVMP_DMA_PHYS ? NVMP_DMA_IOVA : NVMP_DMA_PHYS;
-		c->explored++;
 	} else {
-		pick = cheap;
-		c->picked[pick == NVMP_DMA_IOVA]++;
+		if (++c->tick == NVMP_AUTO_EXPLORE)
+			c->every = nvmp_auto_every(b);
+		if (c->tick >= NVMP_AUTO_EXPLORE && c->tick >= c->every) {
+			c->tick = 0;
+			pick = cheap == NVMP_DMA_PHYS ? NVMP_DMA_IOVA : NVMP_DMA_PHYS;
+			c->explored++;
+		} else {
+			pick = cheap;
+			c->picked[pick == NVMP_DMA_IOVA]++;
+		}
 	}
 	put_cpu_ptr(dd->stats);
 

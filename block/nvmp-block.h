@@ -119,6 +119,8 @@ struct nvmp_auto_counts {
 	u64 explored;		/* the costlier path, to measure it again */
 	u64 warmup;		/* before both paths had enough samples */
 	u32 tick;		/* requests since the last exploration */
+	u32 every;		/* explore when tick reaches it; set at */
+				/* tick NVMP_AUTO_EXPLORE each cycle */
 };
 
 struct nvmp_dma_stats {

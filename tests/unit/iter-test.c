@@ -830,7 +830,8 @@ static bool t_auto_converge(char *why, size_t whylen)
  * round, 1024 at 16 and no more at 40.  With one in 64 throughout, a path
  * five times as dear would add 6% to what the cheaper one costs alone.
  * Every other bucket explores as its own ratio says.  --quick (valgrind)
- * keeps 1:1, 1:5 and 1:16.
+ * keeps 1:1, 1:5 and 1:16.  Working the interval out divides (twice at
+ * most), once per exploration cycle, never on every request.
  */
 static bool t_auto_explore_ratio(char *why, size_t whylen)
 {
@@ -846,7 +847,7 @@ static bool t_auto_explore_ratio(char *why, size_t whylen)
 	struct tdev d = { 0 };
 	unsigned int b, n, k;
 	unsigned int rounds = 2 * NVMP_AUTO_EXPLORE_MAX + 2 * NVMP_AUTO_WARMUP;
-	unsigned long long after;
+	unsigned long long after, divs, cycles;
 	bool ok = true;
 
 	for (k = 0; k < ARRAY_SIZE(c) && ok; k += opt_quick ? 2 : 1) {
@@ -855,8 +856,18 @@ static bool t_auto_explore_ratio(char *why, size_t whylen)
 			.map = c[k].phys / 2, .unmap = c[k].phys / 2,
 			.iova_alloc = c[k].iova / 4, .iova_link = c[k].iova / 4,
 			.iova_sync = c[k].iova / 4, .iova_destroy = c[k].iova / 4 };
-		ok = ok && auto_rounds(&d, t, rounds, why, whylen) &&
-		     amodel_read("nvme0", m, why, whylen);
+		divs = sim_div64_calls;
+		ok = ok && auto_rounds(&d, t, rounds, why, whylen);
+		divs = sim_div64_calls - divs;
+		ok = ok && amodel_read("nvme0", m, why, whylen);
+		for (b = 0, cycles = 0; b < NVMP_AUTO_BUCKETS && ok; b++)
+			cycles += m[b].explored + 1;
+		if (ok && divs > 2 * cycles) {
+			snprintf(why, whylen,
+				 "phys %u ns, iova %u ns for 1 segment: %llu divisions in %u requests per bucket, for %llu exploration cycles",
+				 c[k].phys, c[k].iova, divs, rounds, cycles);
+			ok = false;
+		}
 		for (b = 0; b < NVMP_AUTO_BUCKETS && ok; b++) {
 			n = auto_segs[b];
 			after = rounds - m[b].warmup;

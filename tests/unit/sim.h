@@ -101,6 +101,8 @@ struct sim_costs {
 	.iova_sync = 200, .iova_destroy = 300 })
 
 extern struct sim_costs sim_cost;
+/* div64_u64() calls so far (shim/linux/math64.h). */
+extern unsigned long long sim_div64_calls;
 extern u64 sim_clock_ns;
 
 /* --- memory ------------------------------------------------------------ */

@@ -50,6 +50,7 @@ const char *const sim_fn_names[SIM_F_NR] = {
 
 struct sim_counts sim_cnt;
 struct sim_costs sim_cost = SIM_DEFAULT_COSTS;
+unsigned long long sim_div64_calls;
 u64 sim_clock_ns;
 bool sim_injected;
 enum sim_fn sim_injected_fn;
