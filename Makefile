@@ -54,11 +54,7 @@ check-debug:
 	tests/check --debug-kernel
 
 bench:
-	@if [ -x fio-jobs/compare ]; then \
-		fio-jobs/compare $(if $(QUICK),--quick) $(if $(LAZY),--lazy); \
-	else \
-		echo "make bench: not implemented yet (fio-jobs/compare comes with the benchmark issue)"; \
-	fi
+	fio-jobs/compare $(if $(QUICK),--quick) $(if $(LAZY),--lazy)
 
 help:
 	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
