@@ -643,6 +643,8 @@ def load_icount(run_dir):
         with open(path, encoding="utf-8") as f:
             rows = [l.split() for l in f.read().splitlines()[1:] if l.strip()]
         for r in rows:
+            if len(r) < 2:
+                continue
             shape, v = r[0], r[1]
             if shape not in m["jobs"]:
                 m["jobs"].append(shape)
@@ -1002,6 +1004,10 @@ def report(run_dir, modes, meta, previous, plots):
     L.append("")
     L.append("- `summary.json`: the medians per mode, path and job; `targets.json`: the targets' "
              "results.")
+    if ic:
+        L.append("- `targets-icount.json`: the same checks on the instruction clock; "
+                 "`<mode>/icount/`: its boot, with `map-cost.txt` (fio-jobs/map-cost-run's totals "
+                 "per shape and path), the console log and dmesg.")
     L.append("- `<mode>/raw/`: fio's JSON and messages per round (`rN/fio.json`, `rN/fio.log`), the job "
              "file fio ran (`rN/job.fio`), the driver statistics (`rN/<job>.<path>.dma`) and CPU/disk "
              "snapshots (`.pre`, `.post`) per run; `<mode>/console.log`, `<mode>/dmesg`: the guest's.")
