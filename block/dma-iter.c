@@ -90,9 +90,10 @@ void nvmp_dma_dev_exit(struct nvmp_dma_dev *dd)
  * Classify a segment for peer-to-peer DMA.  All segments of one request must
  * be of one kind: the driver programs one address space per command.
  */
-static bool nvmp_seg_p2p(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
-			 struct nvmp_dma_iter *iter,
-			 const struct nvmp_phys_seg *seg)
+static noinline bool nvmp_seg_classify(struct nvmp_dma_dev *dd,
+				       struct nvmp_dma_map *map,
+				       struct nvmp_dma_iter *iter,
+				       const struct nvmp_phys_seg *seg)
 {
 	enum pci_p2pdma_map_type type = PCI_P2PDMA_MAP_NONE;
 
@@ -112,6 +113,23 @@ static bool nvmp_seg_p2p(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
 		return false;
 	}
 	return true;
+}
+
+/*
+ * Host memory after host memory, by far the common case, needs no
+ * classification, and comes out exactly as nvmp_seg_classify() would have
+ * it; the first segment of a request, and any P2P one, go through it.  On
+ * the instruction clock, the call cost 26 instructions a segment: 2.3% of a
+ * 32-segment request on iova under a strict IOMMU.
+ */
+static __always_inline bool nvmp_seg_p2p(struct nvmp_dma_dev *dd,
+					 struct nvmp_dma_map *map,
+					 struct nvmp_dma_iter *iter,
+					 const struct nvmp_phys_seg *seg)
+{
+	if (likely(!seg->p2p && map->nsegs && map->p2p == PCI_P2PDMA_MAP_NONE))
+		return true;
+	return nvmp_seg_classify(dd, map, iter, seg);
 }
 
 /* End of a successful mapping: the statistics see the whole request. */
