@@ -6,7 +6,7 @@
  * costs, see dma-auto.c) work from physical addresses only: the walk yields
  * (paddr, len) runs, dma_map_phys() or dma_iova_link() maps them, and
  * nothing turns an address back into a struct page.  Peer-to-peer memory
- * is recognised from the bio_vec the walk reads anyway (see phys-walk.c),
+ * is recognised from the bio_vec the walk reads anyway (see phys-walk.h),
  * and its provider is kept in the iterator, so one lookup serves the whole
  * request.
  *
@@ -17,6 +17,7 @@
  */
 #include <linux/ktime.h>
 #include "nvmp-block.h"
+#include "phys-walk.h"
 
 static const char *const nvmp_path_names[NVMP_DMA_NR_PATHS] = {
 	[NVMP_DMA_AUTO] = "auto",
@@ -267,6 +268,7 @@ fallback:
 	map->nsegs = 0;
 	map->nvecs = 0;
 	map->path = NVMP_DMA_PHYS;
+	map->unmap_segs = dma_need_unmap(dd->dev);
 	return nvmp_seg_next(dd, rq, map, iter);
 }
 
@@ -316,13 +318,13 @@ bool nvmp_dma_start(struct nvmp_dma_dev *dd, struct request *rq,
 
 	nvmp_walk_init(&iter->walk, rq);
 	map->path = path;
-	map->unmap_segs = dma_need_unmap(dd->dev);
 	if (path == NVMP_DMA_IOVA) {
 		if (dd->iova_capable)
 			return nvmp_iova_map(dd, rq, map, iter);
 		nvmp_stats_fallback(dd, map);
 		map->path = NVMP_DMA_PHYS;
 	}
+	map->unmap_segs = dma_need_unmap(dd->dev);
 	return nvmp_seg_next(dd, rq, map, iter);
 }
 

@@ -26,9 +26,6 @@ static inline u32 nvmp_rq_len(struct request *rq)
 	return blk_rq_bytes(rq);
 }
 
-void nvmp_walk_init(struct nvmp_phys_walk *walk, struct request *rq);
-bool nvmp_walk_next(struct nvmp_phys_walk *walk, const struct queue_limits *lim,
-		    struct nvmp_phys_seg *seg);
 
 static inline bool nvmp_bvec_is_p2p(const struct queue_limits *lim,
 				    const struct bio_vec *bv)

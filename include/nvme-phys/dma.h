@@ -110,9 +110,9 @@ struct nvmp_dma_map {
 
 /**
  * struct nvmp_phys_walk - position in a request's physical segments
- * @bio: the bio being walked
- * @iter: the position inside @bio
- * @special: the request's special payload (one bio_vec), or %NULL
+ * @bio: the bio being walked; %NULL for a special payload
+ * @bvecs: the bio_vecs @iter indexes: @bio's, or the special payload
+ * @iter: the position inside @bvecs
  * @bv: what is left of the bio_vec piece at the position, read once per
  *	piece; valid unless @done
  * @done: the walk has reached the end
@@ -121,8 +121,8 @@ struct nvmp_dma_map {
  */
 struct nvmp_phys_walk {
 	struct bio *bio;
+	const struct bio_vec *bvecs;
 	struct bvec_iter iter;
-	const struct bio_vec *special;
 	struct bio_vec bv;
 	bool done;
 };

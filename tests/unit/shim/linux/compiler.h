@@ -7,10 +7,6 @@
 
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
-#define noinline	__attribute__((__noinline__))
-#ifndef __always_inline		/* glibc's <sys/cdefs.h> has it too */
-#define __always_inline	inline __attribute__((__always_inline__))
-#endif
 
 /* Single, untorn accesses: relaxed atomics are exactly that. */
 #define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)

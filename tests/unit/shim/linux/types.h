@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/cdefs.h>		/* __always_inline, as the kernel has it */
 #include <sys/types.h>
 
 /* As on the kernel's 64-bit architectures: u64 is unsigned long long. */
@@ -42,6 +43,7 @@ typedef unsigned int __bitwise gfp_t;
 #define SIM_ATTRIBUTE		__attribute__
 #define __must_check		SIM_ATTRIBUTE((warn_unused_result))
 #define __printf(a, b)		SIM_ATTRIBUTE((format(printf, a, b)))
+#define noinline		SIM_ATTRIBUTE((__noinline__))
 
 struct list_head {
 	struct list_head *next, *prev;

@@ -1,4 +1,4 @@
-// SPDX-License-Identifier: GPL-2.0-only
+/* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Walk a request's data as physical segments.
  *
@@ -12,6 +12,9 @@
  * The walk is a pure function of the request and its limits, so walking
  * again yields the same segments: unmapping relies on that.
  */
+#ifndef NVMP_PHYS_WALK_H
+#define NVMP_PHYS_WALK_H
+
 #include "nvmp-block.h"
 
 /*
@@ -19,43 +22,35 @@
  * the next bio when this one is used up; at the end of the request, mark the
  * walk done.  Each piece is read once: the walk then takes from @walk->bv.
  */
-static void nvmp_walk_load(struct nvmp_phys_walk *walk)
+static inline void nvmp_walk_load(struct nvmp_phys_walk *walk)
 {
-	if (walk->special) {
-		if (!walk->iter.bi_size) {
-			walk->done = true;
-			return;
-		}
-		walk->bv = *walk->special;
-		walk->bv.bv_offset += walk->iter.bi_bvec_done;
-		walk->bv.bv_len -= walk->iter.bi_bvec_done;
-		return;
-	}
 	while (!walk->iter.bi_size) {
-		walk->bio = walk->bio->bi_next;
-		if (!walk->bio) {
+		/* A special payload has no bio: its one bio_vec is all. */
+		if (!walk->bio || !walk->bio->bi_next) {
 			walk->done = true;
 			return;
 		}
+		walk->bio = walk->bio->bi_next;
+		walk->bvecs = walk->bio->bi_io_vec;
 		walk->iter = walk->bio->bi_iter;
 	}
-	walk->bv = mp_bvec_iter_bvec(walk->bio->bi_io_vec, walk->iter);
+	walk->bv = mp_bvec_iter_bvec(walk->bvecs, walk->iter);
 }
 
-void nvmp_walk_init(struct nvmp_phys_walk *walk, struct request *rq)
+static inline void nvmp_walk_init(struct nvmp_phys_walk *walk,
+				  struct request *rq)
 {
-	walk->special = NULL;
-	if (rq->rq_flags & RQF_SPECIAL_PAYLOAD)
-		walk->special = &rq->special_vec;
-	walk->bio = rq->bio;
 	walk->done = !blk_rq_nr_phys_segments(rq);
-	if (walk->special) {
-		walk->iter.bi_size = rq->special_vec.bv_len;
-		walk->iter.bi_idx = 0;
-		walk->iter.bi_bvec_done = 0;
-		walk->iter.bi_sector = 0;
-	} else if (walk->bio) {
-		walk->iter = walk->bio->bi_iter;
+	walk->bio = NULL;
+	if (rq->rq_flags & RQF_SPECIAL_PAYLOAD) {
+		walk->bvecs = &rq->special_vec;
+		walk->iter = (struct bvec_iter){
+			.bi_size = rq->special_vec.bv_len,
+		};
+	} else if (rq->bio) {
+		walk->bio = rq->bio;
+		walk->bvecs = rq->bio->bi_io_vec;
+		walk->iter = rq->bio->bi_iter;
 	} else {
 		walk->done = true;
 	}
@@ -69,14 +64,10 @@ void nvmp_walk_init(struct nvmp_phys_walk *walk, struct request *rq)
  * no check against the bio's size.  When the piece is used up, the next one
  * is read.
  */
-static void nvmp_walk_advance(struct nvmp_phys_walk *walk, unsigned int len)
+static inline void nvmp_walk_advance(struct nvmp_phys_walk *walk,
+				     unsigned int len)
 {
-	if (walk->special) {
-		walk->iter.bi_bvec_done += len;
-		walk->iter.bi_size -= len;
-	} else {
-		bvec_iter_advance_single(walk->bio->bi_io_vec, &walk->iter, len);
-	}
+	bvec_iter_advance_single(walk->bvecs, &walk->iter, len);
 	if (len < walk->bv.bv_len) {
 		walk->bv.bv_offset += len;
 		walk->bv.bv_len -= len;
@@ -86,27 +77,23 @@ static void nvmp_walk_advance(struct nvmp_phys_walk *walk, unsigned int len)
 }
 
 /*
- * How many more bytes a segment that starts at @start and already holds
- * @used bytes can take: max_segment_size and the boundary window both cap it.
+ * How many bytes a segment that starts at @start can hold: max_segment_size
+ * and the boundary window both cap it.
  */
-static u32 nvmp_seg_room(const struct queue_limits *lim, phys_addr_t start,
-			 u32 used)
+static inline u32 nvmp_seg_room(const struct queue_limits *lim,
+				phys_addr_t start)
 {
-	u32 room = lim->max_segment_size - used;
-	u64 last = (u64)start | lim->seg_boundary_mask;
-	u64 left;
+	u64 left = ((u64)start | lim->seg_boundary_mask) - (u64)start;
+	u32 room = lim->max_segment_size;
 
-	/* Filled up to the end of its window: nothing more fits. */
-	if ((u64)start + used > last)
-		return 0;
-	left = last - ((u64)start + used);
 	if (left < room)
 		room = left + 1;
 	return room;
 }
 
-bool nvmp_walk_next(struct nvmp_phys_walk *walk, const struct queue_limits *lim,
-		    struct nvmp_phys_seg *seg)
+static __always_inline bool nvmp_walk_next(struct nvmp_phys_walk *walk,
+					   const struct queue_limits *lim,
+					   struct nvmp_phys_seg *seg)
 {
 	const struct bio_vec *bv = &walk->bv;
 	phys_addr_t start, paddr;
@@ -120,6 +107,7 @@ bool nvmp_walk_next(struct nvmp_phys_walk *walk, const struct queue_limits *lim,
 
 	start = bvec_phys(bv);
 	paddr = start;
+	room = nvmp_seg_room(lim, start);
 	for (;;) {
 		if (paddr != start + len)
 			break;
@@ -133,10 +121,9 @@ bool nvmp_walk_next(struct nvmp_phys_walk *walk, const struct queue_limits *lim,
 				break;
 			seg->p2p = true;
 		}
-		room = nvmp_seg_room(lim, start, len);
-		if (!room)
+		if (len == room)
 			break;
-		take = min(bv->bv_len, room);
+		take = min(bv->bv_len, room - len);
 		/* Cut by the limits: the rest of the piece starts the next one. */
 		cut = take < bv->bv_len;
 		len += take;
@@ -151,3 +138,5 @@ bool nvmp_walk_next(struct nvmp_phys_walk *walk, const struct queue_limits *lim,
 	seg->len = len;
 	return true;
 }
+
+#endif /* NVMP_PHYS_WALK_H */
