@@ -51,9 +51,12 @@
  *
  * bounded to [NVMP_AUTO_EXPLORE, NVMP_AUTO_EXPLORE_MAX].  Exploring then
  * costs each request (costlier - cheaper) / N, which is less than
- * cheaper / NVMP_AUTO_EXPLORE, 1/64 of what the cheaper path costs,
+ * cheaper / NVMP_AUTO_EXPLORE, 1/256 of what the cheaper path costs,
  * however wide the gap, as long as the upper bound does not hold N back (up
- * to a ratio of 16).  The upper bound keeps a far costlier path measured
+ * to a ratio of 16).  That is the price auto pays for measuring instead of
+ * guessing, and 1/256 keeps it below the spread of a mapping's cost, while
+ * a change still shows within a few thousand requests: milliseconds on
+ * real hardware.  The upper bound keeps a far costlier path measured
  * again at least once in NVMP_AUTO_EXPLORE_MAX requests.  Noticing that the
  * costlier path has become the cheaper one does take longer than with N
  * fixed: each explored sample moves its estimate by 1/8 of the error, and

@@ -107,8 +107,8 @@ struct nvmp_path_stats {
  * estimate), per CPU, tries the costlier path; never more rarely than one in
  * NVMP_AUTO_EXPLORE_MAX (dma-auto.c says why).
  */
-#define NVMP_AUTO_EXPLORE	64
-#define NVMP_AUTO_EXPLORE_MAX	1024
+#define NVMP_AUTO_EXPLORE	256
+#define NVMP_AUTO_EXPLORE_MAX	4096
 
 /* What auto did in one bucket, per CPU. */
 struct nvmp_auto_counts {

@@ -9,7 +9,7 @@
 #    contiguous in a fresh guest);
 #  - auto chooses from what it measured (dma/auto_model): under a
 #    translating IOMMU every bucket that saw enough requests measured both
-#    paths, explored the costlier one once in 64 to 1024 requests, and took
+#    paths, explored the costlier one once in 256 to 4096 requests, and took
 #    the path its model finds cheaper; without one, auto is phys, unmeasured;
 #  - the same reads into a 2 MiB huge page merge into one segment each;
 #  - page and sg never touch the IOVA API;
@@ -142,18 +142,18 @@ req=$(stat_of "${b[0]}" auto requests)
 if [ $translated = 1 ]; then
 	# Every request auto mapped counts in one bucket, once.
 	[ "$(awk 'NR > 1 { s += $8 + $9 + $10 + $11 } END { print s }' "$dbg/dma/auto_model")" = "$req" ]
-	awk -v explore=64 -v explore_max=1024 -v warmup=8 '
+	awk -v explore=256 -v explore_max=4096 -v warmup=8 -v enough=128 '
 	function fail(why) { print "auto_model bucket " $2 ": " why; bad = 1 }
 	NR > 1 {
 		n = $8 + $9 + $10 + $11
-		if (n - $11 < 2 * explore)
+		if (n - $11 < enough)
 			next
 		seen++
 		if ($5 < warmup || $6 < warmup)
 			fail("a path measured fewer than " warmup " times")
 		if ($7 != "phys" && $7 != "iova")
 			fail("still warming up after " n " requests")
-		# Exploration: once in 64 to 1024 requests per CPU (64 times
+		# Exploration: once in 256 to 4096 requests per CPU (256 times
 		# costlier / cheaper estimate), give or take the ticks each CPU
 		# carries over; none yet only where that run was short.
 		if ($10 > (n - $11) / explore + 2 ||

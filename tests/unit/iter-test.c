@@ -667,7 +667,7 @@ static const char *cheaper(unsigned int n)
 
 /*
  * How many requests apart auto explores when its estimates are the true
- * costs: 64 times costlier / cheaper, to the nearest, from 64 up to 1024
+ * costs: 256 times costlier / cheaper, to the nearest, from 256 up to 4096
  * (worked out here in floating point, apart from block/).
  */
 static unsigned int every_for(unsigned int n)
@@ -826,9 +826,9 @@ static bool t_auto_converge(char *why, size_t whylen)
 /*
  * How far apart auto explores, against the ratio of what one segment costs
  * on the two paths (200 ns on the cheaper one), with exact estimates: one
- * request in 64 when they cost the same, 96 at 1.5, 320 at 5 either way
- * round, 1024 at 16 and no more at 40.  With one in 64 throughout, a path
- * five times as dear would add 6% to what the cheaper one costs alone.
+ * request in 256 when they cost the same, 384 at 1.5, 1280 at 5 either way
+ * round, 4096 at 16 and no more at 40.  With one in 256 throughout, a path
+ * five times as dear would add 1.6% to what the cheaper one costs alone.
  * Every other bucket explores as its own ratio says.  --quick (valgrind)
  * keeps 1:1, 1:5 and 1:16.  Working the interval out divides (twice at
  * most), once per exploration cycle, never on every request.
@@ -839,8 +839,8 @@ static bool t_auto_explore_ratio(char *why, size_t whylen)
 		unsigned int phys, iova;	/* ns for 1 segment */
 		unsigned int every;		/* the answer, for 1 segment */
 	} c[] = {
-		{ 200, 200, 64 }, { 200, 300, 96 }, { 200, 1000, 320 },
-		{ 1000, 200, 320 }, { 200, 3200, 1024 }, { 200, 8000, 1024 },
+		{ 200, 200, 256 }, { 200, 300, 384 }, { 200, 1000, 1280 },
+		{ 1000, 200, 1280 }, { 200, 3200, 4096 }, { 200, 8000, 4096 },
 	};
 	struct treq *t = calloc(NVMP_AUTO_BUCKETS, sizeof(*t));
 	struct amodel m[NVMP_AUTO_BUCKETS];
@@ -895,7 +895,7 @@ static bool t_auto_explore_ratio(char *why, size_t whylen)
  * 20 µs more (an interrupt, an IOVA cache refill).  Its estimate may rise by
  * 1/16 at most, so auto keeps taking iova, and of the next 500 requests
  * none takes phys but the explorers.  With a sample allowed up to four
- * times the estimate, as before, the estimate rose by half, over phys's.
+ * times the estimate, the estimate would rise by half, over phys's.
  */
 static bool t_auto_outlier(char *why, size_t whylen)
 {
@@ -934,7 +934,8 @@ static bool t_auto_outlier(char *why, size_t whylen)
 	ok = ok && amodel_read("nvme0", m, why, whylen);
 	if (ok && (!took || strcmp(m[0].choice, "iova") ||
 		   m[0].picked_phys != m0[0].picked_phys ||
-		   m[0].picked_iova - m0[0].picked_iova < 500 - 500 / NVMP_AUTO_EXPLORE)) {
+		   m[0].picked_iova - m0[0].picked_iova <
+		   500U - DIV_ROUND_UP(500U, NVMP_AUTO_EXPLORE))) {
 		snprintf(why, whylen,
 			 "after one slow iova request: choice %s, iova %llu ns, phys %llu ns; of the next 500, %llu took phys, %llu iova, %llu explored",
 			 m[0].choice, m[0].iova_ns, m[0].phys_ns,
@@ -1001,19 +1002,22 @@ static bool auto_phase(struct tdev *d, struct treq *t, unsigned int lead,
  * exploration raises the phys estimate further); each time every bucket
  * follows.
  *
- * A phase is longer than it was with one exploration in 64 requests, since
- * the samples that tell come further apart while the gap is wide.  At 128
- * segments the phys estimate falls from 25600 ns towards 2560, below iova's
- * 3460 ns after 25 explored samples; taken one request in 474 at first and
- * one in about 64 at last, they are some 4500 requests apart (at one in 64
- * throughout, 1600).  When phys becomes dear, iova wins within a few
- * requests, and the phys estimate then rises by at most 3/8 per explored
- * sample (a sample counts at most four times the estimate), so the interval
- * grows from 64 to 1024 at 128 segments over about 3200 requests.  So
- * before the rounds a phase checks, the first runs 64 (past the warm-up),
- * the second 6144 (the slowest change, the requests a CPU had counted
- * towards its next exploration, and a margin) and the third 4096.
+ * The samples that tell come further apart while the gap is wide, so the
+ * phases are long.  At 128 segments, when phys turns cheap, its estimate
+ * falls from 25600 ns towards 2560 and passes iova's 3460 ns after 25
+ * explored samples, taken one request in 7.4 * NVMP_AUTO_EXPLORE at first:
+ * some 70 * NVMP_AUTO_EXPLORE requests in all.  When phys turns dear, its
+ * own samples lift it past iova within a few requests; after that only
+ * explorers feed it, each by 1/16 at most (a sample counts at most 1.5
+ * times the estimate), so its interval is still growing when the phase is
+ * checked, which the third check allows.  So before the rounds a phase
+ * checks, the first runs NVMP_AUTO_EXPLORE requests (past the warm-up),
+ * the second LEAD_CHEAP (the slowest change, what a CPU had counted towards
+ * its next exploration, and a margin) and the third LEAD_DEAR.
  */
+#define LEAD_CHEAP	(96 * NVMP_AUTO_EXPLORE)
+#define LEAD_DEAR	(16 * NVMP_AUTO_EXPLORE)
+
 static bool t_auto_switch(char *why, size_t whylen)
 {
 	struct treq *t = calloc(NVMP_AUTO_BUCKETS, sizeof(*t));
@@ -1024,13 +1028,16 @@ static bool t_auto_switch(char *why, size_t whylen)
 	sim_cost = (struct sim_costs){ .map = 100, .unmap = 100, .iova_alloc = 300,
 				       .iova_link = 20, .iova_sync = 300,
 				       .iova_destroy = 300 };
-	ok = ok && auto_phase(&d, t, 64, true, "first costs", why, whylen);
+	ok = ok && auto_phase(&d, t, NVMP_AUTO_EXPLORE, true, "first costs",
+			      why, whylen);
 	sim_cost.map = 10;
 	sim_cost.unmap = 10;
-	ok = ok && auto_phase(&d, t, 6144, true, "phys made cheap", why, whylen);
+	ok = ok && auto_phase(&d, t, LEAD_CHEAP, true, "phys made cheap", why,
+			      whylen);
 	sim_cost.map = 1000;
 	sim_cost.unmap = 1000;
-	ok = ok && auto_phase(&d, t, 4096, false, "phys made dear", why, whylen);
+	ok = ok && auto_phase(&d, t, LEAD_DEAR, false, "phys made dear", why,
+			      whylen);
 	auto_teardown(&d, t, &ok, why, whylen);
 	return ok;
 }
@@ -1311,7 +1318,7 @@ static const struct focused tests[] = {
 	  t_auto_no_iommu },
 	{ "auto: exact estimates, the cheaper path per bucket, warm-up, explore_every",
 	  t_auto_converge },
-	{ "auto: explores 1 in 64 x costlier/cheaper: 64 at 1:1, 320 at 1:5, 1024 from 1:16",
+	{ "auto: explores 1 in 256 x costlier/cheaper: 256 at 1:1, 1280 at 1:5, 4096 from 1:16",
 	  t_auto_explore_ratio },
 	{ "auto: follows when phys gets cheaper, then dearer, in every bucket",
 	  t_auto_switch },
