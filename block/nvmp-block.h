@@ -26,7 +26,6 @@ static inline u32 nvmp_rq_len(struct request *rq)
 	return blk_rq_bytes(rq);
 }
 
-
 static inline bool nvmp_bvec_is_p2p(const struct queue_limits *lim,
 				    const struct bio_vec *bv)
 {

@@ -11,6 +11,11 @@
  *
  * The walk is a pure function of the request and its limits, so walking
  * again yields the same segments: unmapping relies on that.
+ *
+ * Static inline, for dma-iter.c alone: behind a call, with the segment
+ * handed back through memory, it cost some 45 instructions more a segment,
+ * 4% of a 32-segment iova request (measured on the instruction clock,
+ * fio-jobs/map-cost-run).
  */
 #ifndef NVMP_PHYS_WALK_H
 #define NVMP_PHYS_WALK_H
