@@ -23,14 +23,13 @@
  * average (weight 1/8) of the time from the start of the mapping to the end
  * of its unmap, taken from the very timestamps the statistics take; only
  * requests that auto itself sent down a path, and whose mapping succeeded,
- * feed it.  One sample counts at most one and a half times the current
- * estimate (plus NVMP_AUTO_SLACK ns, so that an estimate of 0 can grow): a
- * slow outlier (an interrupt, an IOVA cache refill) then moves an estimate
- * by 1/16 at most, and two paths 15% apart do not swap places on one, while
- * a real rise still compounds by 6% a sample (twice as dear in 12).  A
- * looser bound lets one slow 1-segment iova request under a strict IOMMU
- * lift its estimate over phys's, and auto then takes the dearer path for
- * hundreds of requests, until exploring iova brings it back.
+ * feed it.  One sample counts at most four times the current estimate (plus
+ * a microsecond), so an interrupt in the middle of a mapping does not swing
+ * the choice, while a real change still moves the estimate by more than a
+ * third per sample.  A tighter bound would hide costs that come in bursts:
+ * under a lazy IOMMU, phys pays for a flush of the queued invalidations every
+ * few requests, and an estimate that clips those samples settles near the
+ * cheap ones, however dear the flushes.
  *
  * The choice.  Until both paths of a bucket have NVMP_AUTO_WARMUP samples,
  * auto takes whichever has fewer ("warm-up").  After that it takes the
@@ -101,8 +100,6 @@
 
 /* An estimate is kept scaled by 2^NVMP_AUTO_SHIFT: the EWMA weight. */
 #define NVMP_AUTO_SHIFT	3
-/* What a sample may exceed 1.5 times the estimate by, in ns. */
-#define NVMP_AUTO_SLACK	64
 
 struct nvmp_auto_est {
 	u64 ewma;		/* ns per request, << NVMP_AUTO_SHIFT */
@@ -253,7 +250,7 @@ void nvmp_auto_learn(struct nvmp_dma_dev *dd, const struct nvmp_dma_map *map,
 	if (!n) {
 		ewma = ns << NVMP_AUTO_SHIFT;
 	} else {
-		ns = min(ns, (ewma >> NVMP_AUTO_SHIFT) * 3 / 2 + NVMP_AUTO_SLACK);
+		ns = min(ns, 4 * (ewma >> NVMP_AUTO_SHIFT) + NSEC_PER_USEC);
 		ewma = ewma - (ewma >> NVMP_AUTO_SHIFT) + ns;
 	}
 	WRITE_ONCE(e->ewma, ewma);
