@@ -31,6 +31,15 @@
  * few requests, and an estimate that clips those samples settles near the
  * cheap ones, however dear the flushes.
  *
+ * The first estimate is the cheapest of the warm-up's samples, not their
+ * average.  Nothing bounds the first sample, and the two ways an estimate can
+ * be wrong do not heal alike: one too low makes auto take that path, and
+ * the samples of its requests correct it within some ten requests; one too
+ * high keeps auto off the path, and only exploration, one request in
+ * hundreds, can bring it down.  So one slow request among the first (a cold IOVA cache, a
+ * preempted virtual CPU) would otherwise keep auto on the dearer path for
+ * thousands of requests.
+ *
  * The choice.  Until both paths of a bucket have NVMP_AUTO_WARMUP samples,
  * auto takes whichever has fewer ("warm-up").  After that it takes the
  * path with the lower estimate, except for one request in every N per CPU,
@@ -247,8 +256,10 @@ void nvmp_auto_learn(struct nvmp_dma_dev *dd, const struct nvmp_dma_map *map,
 	e = &dd->model->bucket[map->auto_bucket].est[map->auto_pick == NVMP_DMA_IOVA];
 	ewma = READ_ONCE(e->ewma);
 	n = READ_ONCE(e->samples);
-	if (!n) {
-		ewma = ns << NVMP_AUTO_SHIFT;
+	if (n < NVMP_AUTO_WARMUP) {
+		/* Warming up: the cheapest sample yet. */
+		if (!n || ns < (ewma >> NVMP_AUTO_SHIFT))
+			ewma = ns << NVMP_AUTO_SHIFT;
 	} else {
 		ns = min(ns, 4 * (ewma >> NVMP_AUTO_SHIFT) + NSEC_PER_USEC);
 		ewma = ewma - (ewma >> NVMP_AUTO_SHIFT) + ns;

@@ -23,6 +23,9 @@ dbg=$(phys_debugfs "${b[0]}")
 type=$(cat "/sys/bus/pci/devices/${b[0]}/iommu_group/type" 2>/dev/null || echo none)
 case $type in DMA | DMA-FQ) translated=1 ;; *) translated=0 ;; esac
 echo "IOMMU domain: $type"
+# A failed check shows what it was looking at: every path's counters and
+# auto's model.
+trap 'echo "failed at line $LINENO; the statistics then:"; cat "$dbg/dma/all" "$dbg/dma/auto_model"' ERR
 
 # Prime the disk so reads return data.
 dd if=/dev/urandom of="$disk" bs=1M count=16 oflag=direct status=none
