@@ -194,7 +194,7 @@ static unsigned int nvmp_auto_every(const struct nvmp_auto_bucket *b)
 
 /**
  * nvmp_auto_pick - the path auto takes for a request
- * @dd: the device
+ * @dd: the device, which has a translating IOMMU (@dd->iova_capable)
  * @rq: the request
  * @map: its mapping record, where the choice is noted for learning
  *
@@ -208,8 +208,6 @@ int nvmp_auto_pick(struct nvmp_dma_dev *dd, struct request *rq,
 	unsigned int i;
 	int cheap, pick;
 
-	if (!dd->iova_capable)
-		return NVMP_DMA_PHYS;
 	i = nvmp_auto_bucket_of(blk_rq_nr_phys_segments(rq));
 	b = &dd->model->bucket[i];
 	cheap = nvmp_auto_cheaper(b);

@@ -182,6 +182,17 @@ static bool nvmp_seg_next(struct nvmp_dma_dev *dd, struct request *rq,
 }
 
 /*
+ * Start phys or page (@map->path).  Where the DMA layer says no unmap is
+ * needed, unmapping will walk nothing and no segment is recorded.
+ */
+static bool nvmp_seg_start(struct nvmp_dma_dev *dd, struct request *rq,
+			   struct nvmp_dma_map *map, struct nvmp_dma_iter *iter)
+{
+	map->unmap_segs = dma_need_unmap(dd->dev);
+	return nvmp_seg_next(dd, rq, map, iter);
+}
+
+/*
  * Give back an IOVA range that was not linked in full: unlink what was, then
  * free the whole allocation.  dma_iova_destroy() would free only as much
  * IOVA space as it unlinks, and the rest of the range would go back to the
@@ -268,8 +279,7 @@ fallback:
 	map->nsegs = 0;
 	map->nvecs = 0;
 	map->path = NVMP_DMA_PHYS;
-	map->unmap_segs = dma_need_unmap(dd->dev);
-	return nvmp_seg_next(dd, rq, map, iter);
+	return nvmp_seg_start(dd, rq, map, iter);
 }
 
 /**
@@ -311,8 +321,12 @@ bool nvmp_dma_start(struct nvmp_dma_dev *dd, struct request *rq,
 		return iter->status ? nvmp_map_failed(dd, map, iter, BLK_STS_OK) :
 				      nvmp_map_done(dd, map, iter);
 	case NVMP_DMA_AUTO:
-		/* From measured costs: see dma-auto.c. */
-		path = nvmp_auto_pick(dd, rq, map);
+		/*
+		 * From measured costs (see dma-auto.c); without a translating
+		 * IOMMU iova cannot batch, and auto is phys, unmeasured.
+		 */
+		path = dd->iova_capable ? nvmp_auto_pick(dd, rq, map) :
+					  NVMP_DMA_PHYS;
 		break;
 	}
 
@@ -324,8 +338,7 @@ bool nvmp_dma_start(struct nvmp_dma_dev *dd, struct request *rq,
 		nvmp_stats_fallback(dd, map);
 		map->path = NVMP_DMA_PHYS;
 	}
-	map->unmap_segs = dma_need_unmap(dd->dev);
-	return nvmp_seg_next(dd, rq, map, iter);
+	return nvmp_seg_start(dd, rq, map, iter);
 }
 
 /**
