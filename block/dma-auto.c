@@ -36,9 +36,9 @@
  * be wrong do not heal alike: one too low makes auto take that path, and
  * the samples of its requests correct it within some ten requests; one too
  * high keeps auto off the path, and only exploration, one request in
- * hundreds, can bring it down.  So one slow request among the first (a cold IOVA cache, a
- * preempted virtual CPU) would otherwise keep auto on the dearer path for
- * thousands of requests.
+ * hundreds, can bring it down.  So one slow request among the first (a cold
+ * IOVA cache, a preempted virtual CPU) would otherwise keep auto on the
+ * dearer path for thousands of requests.
  *
  * The choice.  Until both paths of a bucket have NVMP_AUTO_WARMUP samples,
  * auto takes whichever has fewer ("warm-up").  After that it takes the
