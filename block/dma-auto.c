@@ -31,14 +31,17 @@
  * few requests, and an estimate that clips those samples settles near the
  * cheap ones, however dear the flushes.
  *
- * The first estimate is the cheapest of the warm-up's samples, not their
- * average.  Nothing bounds the first sample, and the two ways an estimate can
- * be wrong do not heal alike: one too low makes auto take that path, and
- * the samples of its requests correct it within some ten requests; one too
- * high keeps auto off the path, and only exploration, one request in
- * hundreds, can bring it down.  So one slow request among the first (a cold
+ * The first estimate is the mean of the warm-up's samples but the dearest.
+ * Nothing bounds those samples, there being no estimate yet to bound them
+ * by, and an estimate too high does not heal as one too low does: one too
+ * low makes auto take the path, whose every request then corrects it; one
+ * too high keeps auto off the path, and only exploration, one request in
+ * hundreds, brings it down.  So one slow request among the first (a cold
  * IOVA cache, a preempted virtual CPU) would otherwise keep auto on the
- * dearer path for thousands of requests.
+ * dearer path for thousands of requests.  The cheapest sample would do
+ * worse the other way: where a path's cost varies widely (phys under a lazy
+ * IOMMU), its cheapest request looks cheaper than the other path, and auto
+ * takes it for tens of requests until its estimate catches up.
  *
  * The choice.  Until both paths of a bucket have NVMP_AUTO_WARMUP samples,
  * auto takes whichever has fewer ("warm-up").  After that it takes the
@@ -87,7 +90,8 @@
  *
  *   <debugfs>/nvme-phys/nvme<N>/dma/auto_model
  *
- * shows one line per bucket: the estimates (ns per request), their sample
+ * shows one line per bucket: the estimates (ns per request; while a path
+ * warms up, the mean of its samples so far but the dearest), their sample
  * counts, the path auto takes now ("warmup" while it is still measuring),
  * how many requests took the cheaper path (picked_phys, picked_iova),
  * explored the other one or were sent while warming up, and N now
@@ -110,8 +114,13 @@
 /* An estimate is kept scaled by 2^NVMP_AUTO_SHIFT: the EWMA weight. */
 #define NVMP_AUTO_SHIFT	3
 
+/*
+ * While a path warms up (fewer than NVMP_AUTO_WARMUP samples), @ewma holds
+ * the sum of its samples in ns and @worst the dearest of them.
+ */
 struct nvmp_auto_est {
 	u64 ewma;		/* ns per request, << NVMP_AUTO_SHIFT */
+	u64 worst;		/* ns */
 	u32 samples;		/* saturating */
 };
 
@@ -142,9 +151,23 @@ static unsigned int nvmp_auto_bucket_of(unsigned int segs)
 	return min_t(unsigned int, ilog2(segs), NVMP_AUTO_BUCKETS - 1);
 }
 
+/* The estimate of a warm path, in ns. */
 static u64 nvmp_auto_ns(const struct nvmp_auto_est *e)
 {
 	return READ_ONCE(e->ewma) >> NVMP_AUTO_SHIFT;
+}
+
+/* As debugfs shows it: while warming up, the mean of the samples so far. */
+static u64 nvmp_auto_show_ns(const struct nvmp_auto_est *e)
+{
+	u32 n = READ_ONCE(e->samples);
+	u64 sum = READ_ONCE(e->ewma);
+
+	if (n >= NVMP_AUTO_WARMUP)
+		return sum >> NVMP_AUTO_SHIFT;
+	if (n < 2)
+		return sum;
+	return div_u64(sum - READ_ONCE(e->worst), n - 1);
 }
 
 /* The cheaper path of a bucket, or NVMP_DMA_AUTO while warming up. */
@@ -248,16 +271,21 @@ void nvmp_auto_learn(struct nvmp_dma_dev *dd, const struct nvmp_dma_map *map,
 {
 	struct nvmp_auto_est *e;
 	u64 ns = map->map_ns + unmap_ns;
-	u64 ewma;
+	u64 ewma, worst;
 	u32 n;
 
 	e = &dd->model->bucket[map->auto_bucket].est[map->auto_pick == NVMP_DMA_IOVA];
 	ewma = READ_ONCE(e->ewma);
 	n = READ_ONCE(e->samples);
 	if (n < NVMP_AUTO_WARMUP) {
-		/* Warming up: the cheapest sample yet. */
-		if (!n || ns < (ewma >> NVMP_AUTO_SHIFT))
-			ewma = ns << NVMP_AUTO_SHIFT;
+		/* Warming up: the sum, the dearest, and at the end the mean. */
+		worst = n ? max(READ_ONCE(e->worst), ns) : ns;
+		ewma = n ? ewma + ns : ns;
+		if (n == NVMP_AUTO_WARMUP - 1)
+			ewma = div_u64((ewma - worst) << NVMP_AUTO_SHIFT,
+				       NVMP_AUTO_WARMUP - 1);
+		else
+			WRITE_ONCE(e->worst, worst);
 	} else {
 		ns = min(ns, 4 * (ewma >> NVMP_AUTO_SHIFT) + NSEC_PER_USEC);
 		ewma = ewma - (ewma >> NVMP_AUTO_SHIFT) + ns;
@@ -299,8 +327,8 @@ static int nvmp_auto_show(struct seq_file *m, void *v)
 			nvmp_auto_every(b) : 0;
 		seq_printf(m, "%u %s %llu %llu %u %u %s %llu %llu %llu %llu %u\n", i,
 			   nvmp_auto_bucket_names[i],
-			   nvmp_auto_ns(&b->est[NVMP_EST_PHYS]),
-			   nvmp_auto_ns(&b->est[NVMP_EST_IOVA]),
+			   nvmp_auto_show_ns(&b->est[NVMP_EST_PHYS]),
+			   nvmp_auto_show_ns(&b->est[NVMP_EST_IOVA]),
 			   READ_ONCE(b->est[NVMP_EST_PHYS].samples),
 			   READ_ONCE(b->est[NVMP_EST_IOVA].samples),
 			   cheap == NVMP_DMA_AUTO ? "warmup" : nvmp_dma_path_name(cheap),
@@ -334,6 +362,8 @@ static ssize_t nvmp_auto_write(struct file *file, const char __user *ubuf,
 		WRITE_ONCE(b->est[NVMP_EST_IOVA].samples, 0);
 		WRITE_ONCE(b->est[NVMP_EST_PHYS].ewma, 0);
 		WRITE_ONCE(b->est[NVMP_EST_IOVA].ewma, 0);
+		WRITE_ONCE(b->est[NVMP_EST_PHYS].worst, 0);
+		WRITE_ONCE(b->est[NVMP_EST_IOVA].worst, 0);
 	}
 	for_each_possible_cpu(cpu)
 		memset(per_cpu_ptr(dd->stats, cpu)->autoc, 0,

@@ -99,7 +99,10 @@ struct nvmp_path_stats {
  * 32-63 and 64+ (a request has at most max_segs, 128 for the driver).
  */
 #define NVMP_AUTO_BUCKETS	7
-/* Samples of each path a bucket needs before its estimates are trusted. */
+/*
+ * Samples of each path a bucket needs before its estimates are trusted (at
+ * least 2: the first estimate leaves the dearest out).
+ */
 #define NVMP_AUTO_WARMUP	8
 /*
  * Once warm, one request in NVMP_AUTO_EXPLORE times (costlier / cheaper

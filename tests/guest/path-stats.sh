@@ -41,7 +41,11 @@ fi
 # again until /proc/self/pagemap shows at most 64 of its 511 neighbouring
 # pairs physically adjacent: the allocator's free lists, left in the order
 # the previous file was freed in, can hand out a run of adjacent pages
-# whatever order they are written in (seen: 128 KiB reads in 1 segment).
+# whatever order they are written in.  fio maps the file shared
+# (mem=mmapshared), so its reads land in these very pages; mem=mmap maps it
+# private, and the reads then land in anonymous copies allocated at the
+# first read, in whatever order the allocator had at hand: some runs saw
+# 128 KiB reads in 1 segment however scattered the file was.
 buf=/dev/shm/path-stats-buf
 trap 'rm -f "$buf"' EXIT
 scatter() {
@@ -85,7 +89,7 @@ reads() {	# path mem
 	[ "$2" != scattered ] || scatter
 	fio --name="stats-$1-$2" --filename="$disk" --ioengine=io_uring --direct=1 \
 		--rw=randread --bs=128k --size=16m --iodepth=4 \
-		--mem="$([ "$2" = scattered ] && echo "mmap:$buf" || echo "$2")" \
+		--mem="$([ "$2" = scattered ] && echo "mmapshared:$buf" || echo "$2")" \
 		--norandommap --number_ios=32 --output-format=terse >/dev/null
 }
 ratio() {	# path -> segments per request, integer
@@ -137,7 +141,7 @@ echo 0 >"$dbg/dma/auto_model"
 echo 0 >"$dbg/dma/auto"
 scatter
 fio --name=auto-model --filename="$disk" --ioengine=io_uring --direct=1 \
-	--rw=randread --bs=128k --size=64m --iodepth=4 --mem="mmap:$buf" \
+	--rw=randread --bs=128k --size=64m --iodepth=4 --mem="mmapshared:$buf" \
 	--norandommap --number_ios=400 --output-format=terse >/dev/null
 cat "$dbg/dma/auto_model"
 req=$(stat_of "${b[0]}" auto requests)

@@ -16,4 +16,10 @@ static inline u64 div64_u64(u64 dividend, u64 divisor)
 	return dividend / divisor;
 }
 
+static inline u64 div_u64(u64 dividend, u32 divisor)
+{
+	sim_div64_calls++;
+	return dividend / divisor;
+}
+
 #endif /* SHIM_LINUX_MATH64_H */
