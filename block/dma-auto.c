@@ -157,7 +157,7 @@ static u64 nvmp_auto_ns(const struct nvmp_auto_est *e)
 	return READ_ONCE(e->ewma) >> NVMP_AUTO_SHIFT;
 }
 
-/* As debugfs shows it: while warming up, the mean of the samples so far. */
+/* As debugfs shows it: warming up, the mean of the samples but the dearest. */
 static u64 nvmp_auto_show_ns(const struct nvmp_auto_est *e)
 {
 	u32 n = READ_ONCE(e->samples);
