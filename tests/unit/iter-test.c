@@ -611,6 +611,12 @@ static const unsigned int auto_segs[NVMP_AUTO_BUCKETS] = {
 	1, 3, 6, 12, 20, 40, TR_MAX_SEGS_HW
 };
 
+/* Costs under which phys wins at 1 and 3 segments, iova from 6 on. */
+static const struct sim_costs auto_costs = {
+	.map = 100, .unmap = 100, .iova_alloc = 300, .iova_link = 20,
+	.iova_sync = 300, .iova_destroy = 300
+};
+
 /* A request of @n separate 4 KiB pages (so @n segments). */
 static bool auto_req(struct treq *t, unsigned int n)
 {
@@ -765,10 +771,7 @@ static bool t_auto_converge(char *why, size_t whylen)
 	bool ok;
 
 	ok = auto_setup(&d, t, &all_modes[2], why, whylen);
-	sim_cost = (struct sim_costs){ .map = 100, .unmap = 100, .iova_alloc = 300,
-				       .iova_link = 20, .iova_sync = 300,
-				       .iova_destroy = 300 };
-	/* phys wins at 1 and 3 segments, iova from 6 on. */
+	sim_cost = auto_costs;
 	ok = ok && auto_rounds(&d, t, rounds, why, whylen) &&
 	     amodel_read("nvme0", m, why, whylen);
 	/* The buckets' names cover 1 and up, in order, each request in its own. */
@@ -836,9 +839,6 @@ static bool t_auto_converge(char *why, size_t whylen)
 static bool t_auto_slow_start(char *why, size_t whylen)
 {
 	static const char *const names[] = { "phys", "iova" };
-	const struct sim_costs base = { .map = 100, .unmap = 100,
-					.iova_alloc = 300, .iova_link = 20,
-					.iova_sync = 300, .iova_destroy = 300 };
 	struct treq *t = calloc(NVMP_AUTO_BUCKETS, sizeof(*t));
 	struct amodel m[NVMP_AUTO_BUCKETS];
 	struct tdev d = { 0 };
@@ -849,7 +849,7 @@ static bool t_auto_slow_start(char *why, size_t whylen)
 	for (slow = 0; slow < 2 && ok; slow++) {
 		ok = auto_setup(&d, t, &all_modes[2], why, whylen);
 		for (round = 0; round < 2 && ok; round++) {
-			sim_cost = base;
+			sim_cost = auto_costs;
 			if (round == slow) {
 				sim_cost.map *= 20;
 				sim_cost.unmap *= 20;
@@ -860,7 +860,7 @@ static bool t_auto_slow_start(char *why, size_t whylen)
 			}
 			ok = auto_rounds(&d, t, 1, why, whylen);
 		}
-		sim_cost = base;
+		sim_cost = auto_costs;
 		ok = ok && amodel_read("nvme0", m, why, whylen);
 		/* The slow sample went to the path meant. */
 		for (b = 0; b < NVMP_AUTO_BUCKETS && ok; b++) {
@@ -1099,9 +1099,7 @@ static bool t_auto_switch(char *why, size_t whylen)
 	bool ok;
 
 	ok = auto_setup(&d, t, &all_modes[2], why, whylen);
-	sim_cost = (struct sim_costs){ .map = 100, .unmap = 100, .iova_alloc = 300,
-				       .iova_link = 20, .iova_sync = 300,
-				       .iova_destroy = 300 };
+	sim_cost = auto_costs;
 	ok = ok && auto_phase(&d, t, NVMP_AUTO_EXPLORE, true, "first costs",
 			      why, whylen);
 	sim_cost.map = 10;
