@@ -22,9 +22,10 @@
  * Each bucket holds, for phys and for iova, an exponentially weighted moving
  * average (weight 1/8) of the time from the start of the mapping to the end
  * of its unmap, taken from the very timestamps the statistics take; only
- * requests that auto itself sent down a path, and whose mapping succeeded,
- * feed it.  One sample counts at most four times the current estimate (plus
- * a microsecond), so an interrupt in the middle of a mapping does not swing
+ * requests that auto itself sent down a path, whose mapping succeeded, and
+ * that do not follow a request of the other path (below), feed it.  One
+ * sample counts at most four times the current estimate (plus a
+ * microsecond), so an interrupt in the middle of a mapping does not swing
  * the choice, while a real change still moves the estimate by more than a
  * third per sample.  A tighter bound would hide costs that come in bursts:
  * under a lazy IOMMU, phys pays for a flush of the queued invalidations every
@@ -43,49 +44,64 @@
  * IOMMU), its cheapest request looks cheaper than the other path, and auto
  * takes it for tens of requests until its estimate catches up.
  *
- * The choice.  Until both paths of a bucket have NVMP_AUTO_WARMUP samples,
- * auto takes whichever has fewer ("warm-up").  After that it takes the
- * path with the lower estimate, except for one request in every N per CPU,
- * which takes the other one ("explored") so that an estimate the choice no
- * longer feeds still follows changes; the cheaper path's own estimate is fed
- * by every request it takes.  Without a translating IOMMU iova cannot batch
- * anything (it would fall back to phys), so auto is phys there, with no
- * model, no exploration and no counting at all.
+ * Cold runs.  The first request on a path after one on the other path runs
+ * cold: code, caches and TLB entries the other path pushed out.  In the
+ * guest (strict IOMMU, 4 KiB reads at queue depth 1) such a request cost
+ * 2.5 times a warm one, the next one within a few percent of warm.  The
+ * path auto is not on is only measured by such switches, so learning from
+ * them biased its estimate high, by more than the gap between two close
+ * paths, and auto stayed on the path it was on, right or wrong.  So auto
+ * takes a path it switches to for NVMP_AUTO_RUN requests in a row (a
+ * "run"), and never learns from the first request after a switch, the one
+ * back to the cheaper path included.
  *
- * How often to explore.  Exploring costs the gap between the two paths, so
- * with N fixed auto would lose (costlier - cheaper) / N per request to the
- * better fixed path, and the wider the gap, the more: with a strict IOMMU a
- * request of 32 segments can cost five times as much on phys as on iova.
+ * The choice.  Until both paths of a bucket have NVMP_AUTO_WARMUP samples,
+ * auto takes runs of whichever has fewer ("warm-up").  After that it takes
+ * the path with the lower estimate, except for one run every N requests per
+ * CPU, which takes the other one ("explored") so that an estimate the
+ * choice no longer feeds still follows changes; the cheaper path's own
+ * estimate is fed by every warm request it takes.  Without a translating
+ * IOMMU iova cannot batch anything (it would fall back to phys), so auto is
+ * phys there, with no model, no exploration and no counting at all.
+ *
+ * How often to explore.  Exploring costs the gap between the two paths
+ * NVMP_AUTO_RUN times a run, so with N fixed auto would lose
+ * NVMP_AUTO_RUN * (costlier - cheaper) / N per request to the better fixed
+ * path, and the wider the gap, the more: with a strict IOMMU a request of
+ * 32 segments can cost five times as much on phys as on iova.
  * Hence N grows with the gap:
  *
  *   N = NVMP_AUTO_EXPLORE * costlier / cheaper, rounded to the nearest,
  *
  * bounded to [NVMP_AUTO_EXPLORE, NVMP_AUTO_EXPLORE_MAX].  Exploring then
- * costs each request (costlier - cheaper) / N, which is less than
- * cheaper / NVMP_AUTO_EXPLORE, 1/256 of what the cheaper path costs,
- * however wide the gap, as long as the upper bound does not hold N back (up
- * to a ratio of 16).  That is the price auto pays for measuring instead of
- * guessing, and 1/256 keeps it below the spread of a mapping's cost, while
- * a change still shows within a few thousand requests: milliseconds on
- * real hardware.  The upper bound keeps a far costlier path measured
+ * costs each request NVMP_AUTO_RUN * (costlier - cheaper) / N, which is
+ * less than NVMP_AUTO_RUN * cheaper / NVMP_AUTO_EXPLORE, 1/128 of what the
+ * cheaper path costs, however wide the gap, as long as the upper bound does
+ * not hold N back (up to a ratio of 16); the cold request back to the
+ * cheaper path adds its own excess once per N.  That is the price auto pays
+ * for measuring instead of guessing, below the spread of a mapping's cost,
+ * while a change still shows within a few thousand requests: milliseconds
+ * on real hardware.  The upper bound keeps a far costlier path measured
  * again at least once in NVMP_AUTO_EXPLORE_MAX requests.  Noticing that the
  * costlier path has become the cheaper one does take longer than with N
  * fixed: each explored sample moves its estimate by 1/8 of the error, and
  * while the estimates are far apart the samples are too; the closer the two
  * paths, the sooner the estimates are checked.
  *
- * Each CPU counts a bucket's requests since it last explored there.  When
- * the count reaches NVMP_AUTO_EXPLORE, N is worked out (one 64-bit
- * division) from the estimates in ns, as compared and shown, and kept
- * beside the count; the request that brings the count to N explores, and
- * the count restarts from 0.  So a request pays for the division once per
- * cycle of N, not every time, and the estimates may move during a cycle
- * without changing its length, which is at most NVMP_AUTO_EXPLORE_MAX.
+ * Each CPU counts a bucket's requests since its last explored run there
+ * began.  When the count reaches NVMP_AUTO_EXPLORE, N is worked out (one
+ * 64-bit division) from the estimates in ns, as compared and shown, and
+ * kept beside the count; the first request from N on that is free to
+ * choose (not in a run) begins an explored run, and the count restarts
+ * from 0.  So a request pays for the division once per cycle of N, not
+ * every time, and the estimates may move during a cycle without changing
+ * its length, which is at most NVMP_AUTO_EXPLORE_MAX.
  *
  * Concurrency.  No lock: the estimates are shared per device and updated
  * with single relaxed loads and stores, so two CPUs finishing at once may
- * lose one sample, which an estimate can afford.  The counters and the
- * exploration tick are per CPU, beside the statistics.  The fixed phys and
+ * lose one sample, which an estimate can afford.  The counters, the
+ * exploration tick and the run a CPU is in are per CPU, beside the
+ * statistics; a run is a run of one CPU's requests.  The fixed phys and
  * iova paths never touch the model.
  *
  *   <debugfs>/nvme-phys/nvme<N>/dma/auto_model
@@ -94,7 +110,8 @@
  * warms up, the mean of its samples so far but the dearest), their sample
  * counts, the path auto takes now ("warmup" while it is still measuring),
  * how many requests took the cheaper path (picked_phys, picked_iova),
- * explored the other one or were sent while warming up, and N now
+ * explored the other one (NVMP_AUTO_RUN a run) or were sent while warming
+ * up, and N now
  * (explore_every; 0 while warming up and without a translating IOMMU, where
  * nothing is explored).  Writing 0 forgets everything, and auto measures
  * again from scratch.
@@ -236,23 +253,33 @@ int nvmp_auto_pick(struct nvmp_dma_dev *dd, struct request *rq,
 	cheap = nvmp_auto_cheaper(b);
 
 	c = &get_cpu_ptr(dd->stats)->autoc[i];
-	if (cheap == NVMP_DMA_AUTO) {
+	if (cheap != NVMP_DMA_AUTO && ++c->tick == NVMP_AUTO_EXPLORE)
+		c->every = nvmp_auto_every(b);
+	if (c->run) {
+		/* The rest of a run, on the path it started on. */
+		c->run--;
+		pick = c->last;
+	} else if (cheap == NVMP_DMA_AUTO) {
 		pick = READ_ONCE(b->est[NVMP_EST_IOVA].samples) <
 		       READ_ONCE(b->est[NVMP_EST_PHYS].samples) ?
 		       NVMP_DMA_IOVA : NVMP_DMA_PHYS;
-		c->warmup++;
+		c->run = NVMP_AUTO_RUN - 1;
+	} else if (c->tick >= NVMP_AUTO_EXPLORE && c->tick >= c->every) {
+		c->tick = 0;
+		pick = cheap == NVMP_DMA_PHYS ? NVMP_DMA_IOVA : NVMP_DMA_PHYS;
+		c->run = NVMP_AUTO_RUN - 1;
 	} else {
-		if (++c->tick == NVMP_AUTO_EXPLORE)
-			c->every = nvmp_auto_every(b);
-		if (c->tick >= NVMP_AUTO_EXPLORE && c->tick >= c->every) {
-			c->tick = 0;
-			pick = cheap == NVMP_DMA_PHYS ? NVMP_DMA_IOVA : NVMP_DMA_PHYS;
-			c->explored++;
-		} else {
-			pick = cheap;
-			c->picked[pick == NVMP_DMA_IOVA]++;
-		}
+		pick = cheap;
 	}
+	if (cheap == NVMP_DMA_AUTO)
+		c->warmup++;
+	else if (pick == cheap)
+		c->picked[pick == NVMP_DMA_IOVA]++;
+	else
+		c->explored++;
+	/* The first request after the other path runs cold: not learned. */
+	map->auto_cold = pick != c->last;
+	c->last = pick;
 	put_cpu_ptr(dd->stats);
 
 	map->auto_pick = pick;

@@ -65,7 +65,7 @@ void nvmp_stats_mapped(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
 			ps->p2p_host++;
 		ps->map_ns += ns;
 		ps->map_hist[nvmp_bucket(ns)]++;
-		if (map->auto_pick != NVMP_DMA_AUTO) {
+		if (map->auto_pick != NVMP_DMA_AUTO && !map->auto_cold) {
 			map->map_ns = min_t(u64, ns, U32_MAX);
 			map->auto_learn = true;
 		}

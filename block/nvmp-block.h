@@ -105,21 +105,29 @@ struct nvmp_path_stats {
  */
 #define NVMP_AUTO_WARMUP	8
 /*
- * Once warm, one request in NVMP_AUTO_EXPLORE times (costlier / cheaper
- * estimate), per CPU, tries the costlier path; never more rarely than one in
- * NVMP_AUTO_EXPLORE_MAX (dma-auto.c says why).
+ * Once warm, a run every NVMP_AUTO_EXPLORE times (costlier / cheaper
+ * estimate) requests, per CPU, tries the costlier path; never more rarely
+ * than every NVMP_AUTO_EXPLORE_MAX (dma-auto.c says why).
  */
 #define NVMP_AUTO_EXPLORE	256
 #define NVMP_AUTO_EXPLORE_MAX	4096
+/*
+ * auto takes a path in runs of NVMP_AUTO_RUN requests in a row, to warm it
+ * up or explore it; the first request of a run is not learned from (it runs
+ * cold, dma-auto.c says why).  At least 2.
+ */
+#define NVMP_AUTO_RUN		2
 
 /* What auto did in one bucket, per CPU. */
 struct nvmp_auto_counts {
 	u64 picked[2];		/* the cheaper path: phys, iova */
 	u64 explored;		/* the costlier path, to measure it again */
 	u64 warmup;		/* before both paths had enough samples */
-	u32 tick;		/* requests since the last exploration */
+	u32 tick;		/* requests since the last explored run began */
 	u32 every;		/* explore when tick reaches it; set at */
 				/* tick NVMP_AUTO_EXPLORE each cycle */
+	u8 last;		/* the path the last request here took */
+	u8 run;			/* requests left of a run on @last */
 };
 
 struct nvmp_dma_stats {

@@ -84,6 +84,8 @@ struct nvmp_dma_dev {
  *	fallback; @NVMP_DMA_AUTO when auto did not choose
  * @auto_bucket: the request's segment-count bucket in auto's model
  * @auto_learn: the request's cost feeds auto's model when it is unmapped
+ * @auto_cold: the request is the first on its path after one on the other
+ *	path (it runs cold), so auto's model does not learn from it
  * @map_ns: how long mapping took, kept for auto's model
  * @sgt: the scatterlist of the @NVMP_DMA_SG path
  * @vecs: the segment record of the @NVMP_DMA_UPSTREAM path, or %NULL
@@ -103,6 +105,7 @@ struct nvmp_dma_map {
 	u8 auto_pick;
 	u8 auto_bucket;
 	bool auto_learn;
+	bool auto_cold;
 	u32 map_ns;
 	struct sg_table sgt;
 	struct nvmp_dma_vec *vecs;

@@ -635,23 +635,63 @@ static bool auto_req(struct treq *t, unsigned int n)
 	       blk_rq_nr_phys_segments(&t->rq) == n;
 }
 
+/*
+ * Requests of a warm-up per bucket: NVMP_AUTO_WARMUP learned samples of
+ * each path, in runs of NVMP_AUTO_RUN that learn from all but their first.
+ */
+#define AUTO_WARMUP_REQS \
+	(2U * NVMP_AUTO_RUN * DIV_ROUND_UP(NVMP_AUTO_WARMUP, NVMP_AUTO_RUN - 1))
+
+/*
+ * Per bucket, since auto_setup(): the path the last request took, and how
+ * many requests took another path than the one before them (the first
+ * request included), which auto does not learn from.
+ */
+static int auto_last[NVMP_AUTO_BUCKETS];
+static unsigned long long auto_switches[NVMP_AUTO_BUCKETS];
+
+/* One auto request of bucket @b; false on a failed run. */
+static bool auto_one(struct tdev *d, struct treq *t, unsigned int b,
+		     char *why, size_t whylen)
+{
+	struct run_spec r = { .path = NVMP_DMA_AUTO, .use = DRV_PRP };
+	struct run_result res;
+
+	if (!run_one(d, &t[b], &r, &res)) {
+		fail_msg(why, whylen, d, &t[b], &r, &res);
+		return false;
+	}
+	if (res.path_taken != auto_last[b])
+		auto_switches[b]++;
+	auto_last[b] = res.path_taken;
+	return true;
+}
+
 /* @rounds auto requests per bucket, round robin; false on a failed run. */
 static bool auto_rounds(struct tdev *d, struct treq *t, unsigned int rounds,
 			char *why, size_t whylen)
 {
-	struct run_spec r = { .path = NVMP_DMA_AUTO, .use = DRV_PRP };
-	struct run_result res;
 	unsigned int i, b;
 
-	for (i = 0; i < rounds; i++) {
-		for (b = 0; b < NVMP_AUTO_BUCKETS; b++) {
-			if (!run_one(d, &t[b], &r, &res)) {
-				fail_msg(why, whylen, d, &t[b], &r, &res);
+	for (i = 0; i < rounds; i++)
+		for (b = 0; b < NVMP_AUTO_BUCKETS; b++)
+			if (!auto_one(d, t, b, why, whylen))
 				return false;
-			}
-		}
-	}
 	return true;
+}
+
+/*
+ * How many of the first @after requests past the warm-up explore, when a
+ * run of NVMP_AUTO_RUN starts at every @every-th.
+ */
+static unsigned long long explored_for(unsigned long long after,
+				       unsigned int every)
+{
+	unsigned long long s, n = 0;
+
+	for (s = every; s <= after; s += every)
+		n += min_t(unsigned long long, NVMP_AUTO_RUN, after - s + 1);
+	return n;
 }
 
 /* What a request of @n segments costs on the simulated clock. */
@@ -700,6 +740,8 @@ static bool auto_setup(struct tdev *d, struct treq *t, const struct tmode *m,
 		}
 	}
 	sim_cpu = 0;
+	memset(auto_last, 0, sizeof(auto_last));
+	memset(auto_switches, 0, sizeof(auto_switches));
 	return dev_cycle(d, SIM_NVME0, m, why, whylen);
 }
 
@@ -754,11 +796,13 @@ static bool t_auto_no_iommu(char *why, size_t whylen)
 /*
  * Costs as the test sets them: every estimate ends up exact (the simulated
  * clock only moves by them), the choice is the cheaper path per bucket, the
- * warm-up measures each path NVMP_AUTO_WARMUP times, and then one request
- * in every_for(n) takes the other path: from one in 75 at 6 segments, where
- * the paths are closest, to one in 474 at 128, where one costs 7.4 times
- * the other.  Twice NVMP_AUTO_EXPLORE_MAX rounds after the warm-up explore
- * each bucket at least 4 times.
+ * warm-up measures each path NVMP_AUTO_WARMUP times in runs of
+ * NVMP_AUTO_RUN, and then every every_for(n) requests a run takes the other
+ * path: from every 301 at 6 segments, where the paths are closest, to every
+ * 1894 at 128, where one costs 7.4 times the other.  Twice
+ * NVMP_AUTO_EXPLORE_MAX rounds after the warm-up explore each bucket at
+ * least 4 times.  Every request learns but the first of each run, the one
+ * after the other path.
  */
 static bool t_auto_converge(char *why, size_t whylen)
 {
@@ -766,7 +810,7 @@ static bool t_auto_converge(char *why, size_t whylen)
 	struct amodel m[NVMP_AUTO_BUCKETS];
 	struct tdev d = { 0 };
 	unsigned int b, n;
-	unsigned int rounds = 2 * NVMP_AUTO_EXPLORE_MAX + 2 * NVMP_AUTO_WARMUP;
+	unsigned int rounds = 2 * NVMP_AUTO_EXPLORE_MAX + AUTO_WARMUP_REQS;
 	unsigned long long after, cheap, dear;
 	bool ok;
 
@@ -793,18 +837,19 @@ static bool t_auto_converge(char *why, size_t whylen)
 		dear = !strcmp(cheaper(n), "iova") ? m[b].picked_phys : m[b].picked_iova;
 		if (m[b].phys_ns != cost_phys(n) || m[b].iova_ns != cost_iova(n) ||
 		    strcmp(m[b].choice, cheaper(n)) ||
-		    m[b].warmup != 2 * NVMP_AUTO_WARMUP ||
+		    m[b].warmup != AUTO_WARMUP_REQS ||
 		    m[b].every != every_for(n) ||
-		    m[b].explored != after / every_for(n) || dear ||
+		    m[b].explored != explored_for(after, every_for(n)) || dear ||
 		    cheap != after - m[b].explored ||
-		    m[b].phys_samples + m[b].iova_samples != rounds) {
+		    m[b].phys_samples + m[b].iova_samples != rounds - auto_switches[b]) {
 			snprintf(why, whylen,
-				 "%u segments: phys %llu ns iova %llu ns (true: %llu, %llu), choice %s (%s), warmup %llu, explored %llu, one in %u (want %u), picked cheaper %llu costlier %llu of %u",
+				 "%u segments: phys %llu ns iova %llu ns (true: %llu, %llu), choice %s (%s), warmup %llu, explored %llu, every %u (want %u), picked cheaper %llu costlier %llu of %u, samples %llu + %llu after %llu switches",
 				 n, m[b].phys_ns, m[b].iova_ns,
 				 (unsigned long long)cost_phys(n),
 				 (unsigned long long)cost_iova(n), m[b].choice,
 				 cheaper(n), m[b].warmup, m[b].explored, m[b].every,
-				 every_for(n), cheap, dear, rounds);
+				 every_for(n), cheap, dear, rounds, m[b].phys_samples,
+				 m[b].iova_samples, auto_switches[b]);
 			ok = false;
 		}
 	}
@@ -828,8 +873,9 @@ static bool t_auto_converge(char *why, size_t whylen)
 
 /*
  * One slow request among the first does not decide.  The first sample of
- * one path costs 20 times what the rest do (the warm-up's first round takes
- * phys, its second iova), and once warm every bucket holds the true costs
+ * one path costs 20 times what the rest do (the warm-up's first run takes
+ * phys, its second iova, and each learns from its last request only), and
+ * once warm every bucket holds the true costs
  * and takes the cheaper path on every request up to its first exploration.
  * An estimate started from that sample and averaged from there would still
  * be some 8 times too high after the warm-up (3.4 times as a plain mean of
@@ -848,9 +894,9 @@ static bool t_auto_slow_start(char *why, size_t whylen)
 
 	for (slow = 0; slow < 2 && ok; slow++) {
 		ok = auto_setup(&d, t, &all_modes[2], why, whylen);
-		for (round = 0; round < 2 && ok; round++) {
+		for (round = 0; round < 2 * NVMP_AUTO_RUN && ok; round++) {
 			sim_cost = auto_costs;
-			if (round == slow) {
+			if (round == (slow + 1) * NVMP_AUTO_RUN - 1) {
 				sim_cost.map *= 20;
 				sim_cost.unmap *= 20;
 				sim_cost.iova_alloc *= 20;
@@ -876,7 +922,7 @@ static bool t_auto_slow_start(char *why, size_t whylen)
 				ok = false;
 			}
 		}
-		ok = ok && auto_rounds(&d, t, 2 * NVMP_AUTO_WARMUP - 2 +
+		ok = ok && auto_rounds(&d, t, AUTO_WARMUP_REQS - 2 * NVMP_AUTO_RUN +
 				       NVMP_AUTO_EXPLORE - 1, why, whylen) &&
 		     amodel_read("nvme0", m, why, whylen);
 		for (b = 0; b < NVMP_AUTO_BUCKETS && ok; b++) {
@@ -904,9 +950,11 @@ static bool t_auto_slow_start(char *why, size_t whylen)
 
 /*
  * A path whose cost swings widely is judged by what it costs on the whole,
- * not by its cheapest request.  phys costs 20 ns a segment on two rounds,
- * then 600 on the next two (as phys's cost varies under a lazy IOMMU), 310
- * on average; iova a steady 900 ns plus 20 a segment.  Where one path costs
+ * not by its cheapest request.  phys costs 20 ns a segment for two runs of
+ * rounds, then 600 for the next two (as phys's cost varies under a lazy
+ * IOMMU), 310 on average; iova a steady 900 ns plus 20 a segment.  (The
+ * warm-up takes a path for one run in two, so the samples it learns of phys
+ * take turns at being cheap and dear.)  Where one path costs
  * at least half as much again on average, auto takes the cheaper one on
  * every request from the end of the warm-up; the bucket of 3 segments,
  * where the two come within 4%, is left out.  An estimate started from the
@@ -923,11 +971,11 @@ static bool t_auto_swings(char *why, size_t whylen)
 	bool ok;
 
 	ok = auto_setup(&d, t, &all_modes[2], why, whylen);
-	for (round = 0; round < 2 * NVMP_AUTO_WARMUP + 200 && ok; round++) {
+	for (round = 0; round < AUTO_WARMUP_REQS + 200 && ok; round++) {
 		sim_cost = (struct sim_costs){ .map = 10, .unmap = 10,
 					       .iova_alloc = 300, .iova_link = 20,
 					       .iova_sync = 300, .iova_destroy = 300 };
-		if (round / 2 % 2) {
+		if (round / (2 * NVMP_AUTO_RUN) % 2) {
 			sim_cost.map = 300;
 			sim_cost.unmap = 300;
 		}
@@ -956,10 +1004,10 @@ static bool t_auto_swings(char *why, size_t whylen)
 
 /*
  * How far apart auto explores, against the ratio of what one segment costs
- * on the two paths (200 ns on the cheaper one), with exact estimates: one
- * request in 256 when they cost the same, 384 at 1.5, 1280 at 5 either way
- * round, 4096 at 16 and no more at 40.  With one in 256 throughout, a path
- * five times as dear would add 1.6% to what the cheaper one costs alone.
+ * on the two paths (200 ns on the cheaper one), with exact estimates: a run
+ * every 256 requests when they cost the same, 384 at 1.5, 1280 at 5 either
+ * way round, 4096 at 16 and no more at 40.  With 256 throughout, a path five
+ * times as dear would add 3.1% to what the cheaper one costs alone.
  * Every other bucket explores as its own ratio says.  --quick (valgrind)
  * keeps 1:1, 1:5 and 1:16.  Working the interval out divides (twice at
  * most), once per exploration cycle, and so does the end of each path's
@@ -978,7 +1026,7 @@ static bool t_auto_explore_ratio(char *why, size_t whylen)
 	struct amodel m[NVMP_AUTO_BUCKETS];
 	struct tdev d = { 0 };
 	unsigned int b, n, k;
-	unsigned int rounds = 2 * NVMP_AUTO_EXPLORE_MAX + 2 * NVMP_AUTO_WARMUP;
+	unsigned int rounds = 2 * NVMP_AUTO_EXPLORE_MAX + AUTO_WARMUP_REQS;
 	unsigned long long after, divs, cycles;
 	bool ok = true;
 
@@ -993,7 +1041,7 @@ static bool t_auto_explore_ratio(char *why, size_t whylen)
 		divs = sim_div64_calls - divs;
 		ok = ok && amodel_read("nvme0", m, why, whylen);
 		for (b = 0, cycles = 0; b < NVMP_AUTO_BUCKETS && ok; b++)
-			cycles += m[b].explored + 1;
+			cycles += DIV_ROUND_UP(m[b].explored, NVMP_AUTO_RUN) + 1;
 		if (ok && divs > 2 * cycles + 2 * NVMP_AUTO_BUCKETS) {
 			snprintf(why, whylen,
 				 "phys %u ns, iova %u ns for 1 segment: %llu divisions in %u requests per bucket, for %llu exploration cycles and %u warm-ups",
@@ -1006,10 +1054,10 @@ static bool t_auto_explore_ratio(char *why, size_t whylen)
 			after = rounds - m[b].warmup;
 			if (m[b].every != every_for(n) ||
 			    (!b && m[b].every != c[k].every) ||
-			    m[b].explored != after / m[b].every ||
+			    m[b].explored != explored_for(after, m[b].every) ||
 			    strcmp(m[b].choice, cheaper(n))) {
 				snprintf(why, whylen,
-					 "phys %u ns, iova %u ns for 1 segment; %u segments: phys %llu ns, iova %llu ns, choice %s (%s), one in %u explores (want %u), %llu explored of %llu",
+					 "phys %u ns, iova %u ns for 1 segment; %u segments: phys %llu ns, iova %llu ns, choice %s (%s), a run every %u (want %u), %llu explored of %llu",
 					 c[k].phys, c[k].iova, n, m[b].phys_ns,
 					 m[b].iova_ns, m[b].choice, cheaper(n),
 					 m[b].every, b ? every_for(n) : c[k].every,
@@ -1023,11 +1071,74 @@ static bool t_auto_explore_ratio(char *why, size_t whylen)
 }
 
 /*
+ * The first request on a path after the other one runs cold, and auto does
+ * not learn from it (the guest measured such a request at 2.5 times a warm
+ * one).  Requests of 1 segment only, so that the path changes only when
+ * auto changes it; the first call after a call of the other kind costs
+ * 600 ns more.  iova costs 250 ns, phys 400 at first: auto settles on iova
+ * with both estimates exact.  Then phys costs 150: only exploration can
+ * tell, and every explored run begins cold at 750 ns.  Within 16 *
+ * NVMP_AUTO_EXPLORE requests auto takes phys, with both estimates exact
+ * again, and of 2 * NVMP_AUTO_EXPLORE_MAX more, all take phys but the
+ * explorers.  Learning from every request, auto would have measured phys
+ * at 1000 ns (400 + 600) in the warm-up, where the path changes with each
+ * request, and later at up to 750, so it would stay on iova.
+ */
+static bool t_auto_cold(char *why, size_t whylen)
+{
+	struct treq *t = calloc(NVMP_AUTO_BUCKETS, sizeof(*t));
+	struct amodel m0[NVMP_AUTO_BUCKETS], m[NVMP_AUTO_BUCKETS];
+	unsigned int i, phase, tail = 2 * NVMP_AUTO_EXPLORE_MAX;
+	unsigned long long explored;
+	struct tdev d = { 0 };
+	const char *want;
+	bool ok;
+
+	ok = auto_setup(&d, t, &all_modes[2], why, whylen);
+	sim_cost = (struct sim_costs){ .map = 200, .unmap = 200,
+				       .iova_alloc = 100, .iova_link = 10,
+				       .iova_sync = 40, .iova_destroy = 100,
+				       .cold = 600 };
+	for (phase = 0; phase < 2 && ok; phase++) {
+		if (phase) {
+			sim_cost.map = 75;
+			sim_cost.unmap = 75;
+		}
+		want = phase ? "phys" : "iova";
+		for (i = 0; i < 16 * NVMP_AUTO_EXPLORE && ok; i++)
+			ok = auto_one(&d, t, 0, why, whylen);
+		ok = ok && amodel_read("nvme0", m0, why, whylen);
+		for (i = 0; i < tail && ok; i++)
+			ok = auto_one(&d, t, 0, why, whylen);
+		ok = ok && amodel_read("nvme0", m, why, whylen);
+		if (!ok)
+			break;
+		explored = m[0].explored - m0[0].explored;
+		if (strcmp(m[0].choice, want) || m[0].phys_ns != 2 * sim_cost.map ||
+		    m[0].iova_ns != 250 ||
+		    (phase ? m[0].picked_phys - m0[0].picked_phys :
+			     m[0].picked_iova - m0[0].picked_iova) != tail - explored ||
+		    !explored) {
+			snprintf(why, whylen,
+				 "phys %llu ns a request: choice %s (%s), phys %llu ns, iova %llu ns (true %llu, 250), of the last %u %llu explored, %llu took phys, %llu iova",
+				 (unsigned long long)(2 * sim_cost.map),
+				 m[0].choice, want, m[0].phys_ns, m[0].iova_ns,
+				 (unsigned long long)(2 * sim_cost.map), tail,
+				 explored, m[0].picked_phys - m0[0].picked_phys,
+				 m[0].picked_iova - m0[0].picked_iova);
+			ok = false;
+		}
+	}
+	auto_teardown(&d, t, &ok, why, whylen);
+	return ok;
+}
+
+/*
  * After @lead more requests per bucket, each bucket's choice is the cheaper
  * path, and of 2 * NVMP_AUTO_EXPLORE_MAX more, all took it but the
- * explorers, one in explore_every.  That can still creep up or down while the estimate
- * only exploration feeds settles, so the readings before and after the last
- * requests bound it.  With @exact, both estimates have settled on the true
+ * explorers, a run every explore_every.  That can still creep up or down
+ * while the estimate only exploration feeds settles, so the readings before
+ * and after the last requests bound it (a run may be cut at either end).  With @exact, both estimates have settled on the true
  * costs, and so has the interval.
  */
 static bool auto_phase(struct tdev *d, struct treq *t, unsigned int lead,
@@ -1052,12 +1163,13 @@ static bool auto_phase(struct tdev *d, struct treq *t, unsigned int lead,
 		hi = max(m0[b].every, m[b].every);
 		if (strcmp(m[b].choice, cheaper(n)) || cheap != tail - explored ||
 		    lo < NVMP_AUTO_EXPLORE || hi > NVMP_AUTO_EXPLORE_MAX ||
-		    explored < tail / hi || explored > DIV_ROUND_UP(tail, lo) ||
+		    explored + NVMP_AUTO_RUN - 1 < NVMP_AUTO_RUN * (tail / hi) ||
+		    explored > NVMP_AUTO_RUN * DIV_ROUND_UP(tail, lo) + NVMP_AUTO_RUN - 1 ||
 		    (exact && (m[b].phys_ns != cost_phys(n) ||
 			       m[b].iova_ns != cost_iova(n) ||
 			       lo != every_for(n) || hi != lo))) {
 			snprintf(why, whylen,
-				 "%s, %u segments: choice %s, not %s (phys %llu ns, iova %llu ns; true %llu, %llu); of the last %u, %llu took %s, %llu explored, one in %u, then %u (true costs: %u)",
+				 "%s, %u segments: choice %s, not %s (phys %llu ns, iova %llu ns; true %llu, %llu); of the last %u, %llu took %s, %llu explored, a run every %u, then %u (true costs: %u)",
 				 phase, n, m[b].choice, cheaper(n), m[b].phys_ns,
 				 m[b].iova_ns, (unsigned long long)cost_phys(n),
 				 (unsigned long long)cost_iova(n), tail, cheap,
@@ -1394,7 +1506,9 @@ static const struct focused tests[] = {
 	  t_auto_slow_start },
 	{ "auto: a path whose cost swings is judged by its mean, not its cheapest request",
 	  t_auto_swings },
-	{ "auto: explores 1 in 256 x costlier/cheaper: 256 at 1:1, 1280 at 1:5, 4096 from 1:16",
+	{ "auto: the first request after the other path runs cold and is not learned from",
+	  t_auto_cold },
+	{ "auto: explores a run every 256 x costlier/cheaper requests: 256 at 1:1, 1280 at 1:5, 4096 from 1:16",
 	  t_auto_explore_ratio },
 	{ "auto: follows when phys gets cheaper, then dearer, in every bucket",
 	  t_auto_switch },

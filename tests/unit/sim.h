@@ -89,11 +89,15 @@ void sim_reset_counts(void);
  * What each DMA call costs on the simulated clock (ktime_get_ns()), in ns:
  * a single mapping (phys or page) and its unmap, and the IOVA calls.  Tests
  * set them to steer auto's model; the defaults make phys cheaper up to three
- * segments and iova from four on.
+ * segments and iova from four on.  @cold is what the first call of one kind
+ * (single mappings, or the IOVA calls) costs on top after a call of the
+ * other kind, as code and caches gone cold do on a real machine; 0 unless a
+ * test sets it.
  */
 struct sim_costs {
 	u64 map, unmap;
 	u64 iova_alloc, iova_link, iova_sync, iova_destroy;
+	u64 cold;
 };
 
 #define SIM_DEFAULT_COSTS ((struct sim_costs){				\

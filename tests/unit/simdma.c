@@ -67,8 +67,17 @@ u64 ktime_get_ns(void)
 	return sim_clock_ns;
 }
 
-static void sim_spend(u64 ns)
+/* The kinds of call sim_cost.cold tells apart. */
+enum sim_kind { SIM_KIND_NONE, SIM_KIND_SINGLE, SIM_KIND_IOVA };
+
+/* Move the simulated clock by what a call of @kind costs. */
+static void sim_spend(u64 ns, enum sim_kind kind)
 {
+	static enum sim_kind last;
+
+	if (last != SIM_KIND_NONE && kind != last)
+		ns += sim_cost.cold;
+	last = kind;
 	sim_clock_ns += ns;
 }
 
@@ -496,7 +505,7 @@ dma_addr_t dma_map_phys(struct device *dev, phys_addr_t phys, size_t size,
 {
 	struct sim_dma_dev *cfg = sim_cfg(dev, __func__);
 
-	sim_spend(sim_cost.map);
+	sim_spend(sim_cost.map, SIM_KIND_SINGLE);
 	if (!cfg || !sim_dir_ok(dir, __func__))
 		return DMA_MAPPING_ERROR;
 	if (!size) {
@@ -513,7 +522,7 @@ dma_addr_t dma_map_phys(struct device *dev, phys_addr_t phys, size_t size,
 void dma_unmap_phys(struct device *dev, dma_addr_t addr, size_t size,
 		    enum dma_data_direction dir, unsigned long attrs)
 {
-	sim_spend(sim_cost.unmap);
+	sim_spend(sim_cost.unmap, SIM_KIND_SINGLE);
 	sim_unmap_single(dev, addr, size, dir, attrs, SIM_REC_SINGLE,
 			 __func__);
 }
@@ -525,7 +534,7 @@ dma_addr_t dma_map_page_attrs(struct device *dev, struct page *page,
 	struct sim_dma_dev *cfg = sim_cfg(dev, __func__);
 	phys_addr_t phys;
 
-	sim_spend(sim_cost.map);
+	sim_spend(sim_cost.map, SIM_KIND_SINGLE);
 	if (!cfg || !sim_dir_ok(dir, __func__))
 		return DMA_MAPPING_ERROR;
 	if (sim_fail(SIM_F_MAP_PAGE))
@@ -553,7 +562,7 @@ dma_addr_t dma_map_page_attrs(struct device *dev, struct page *page,
 void dma_unmap_page_attrs(struct device *dev, dma_addr_t addr, size_t size,
 			  enum dma_data_direction dir, unsigned long attrs)
 {
-	sim_spend(sim_cost.unmap);
+	sim_spend(sim_cost.unmap, SIM_KIND_SINGLE);
 	/* The page API ignores an MMIO unmap: the mapping stays. */
 	if (attrs & DMA_ATTR_MMIO) {
 		sim_violation("%s() with DMA_ATTR_MMIO does nothing", __func__);
@@ -592,7 +601,7 @@ bool dma_iova_try_alloc(struct device *dev, struct dma_iova_state *state,
 	struct sim_iova *v;
 	u64 off;
 
-	sim_spend(sim_cost.iova_alloc);
+	sim_spend(sim_cost.iova_alloc, SIM_KIND_IOVA);
 	sim_cnt.iova_api++;
 	memset(state, 0, sizeof(*state));
 	if (!cfg || cfg->mode != SIM_IOMMU)
@@ -656,7 +665,7 @@ int dma_iova_link(struct device *dev, struct dma_iova_state *state,
 	struct sim_rec r;
 	u64 g, pad, start;
 
-	sim_spend(sim_cost.iova_link);
+	sim_spend(sim_cost.iova_link, SIM_KIND_IOVA);
 	sim_cnt.iova_api++;
 	if (!cfg || !sim_dir_ok(dir, __func__))
 		return -EINVAL;
@@ -726,7 +735,7 @@ int dma_iova_sync(struct device *dev, struct dma_iova_state *state,
 {
 	struct sim_iova *v;
 
-	sim_spend(sim_cost.iova_sync);
+	sim_spend(sim_cost.iova_sync, SIM_KIND_IOVA);
 	sim_cnt.iova_api++;
 	v = sim_iova_find(dev, state, __func__);
 	if (!v)
@@ -804,7 +813,7 @@ void dma_iova_destroy(struct device *dev, struct dma_iova_state *state,
 {
 	struct sim_iova *v;
 
-	sim_spend(sim_cost.iova_destroy);
+	sim_spend(sim_cost.iova_destroy, SIM_KIND_IOVA);
 	sim_cnt.iova_api++;
 	sim_cnt.unmaps++;
 	v = sim_iova_find(dev, state, __func__);
