@@ -111,9 +111,8 @@
  * counts, the path auto takes now ("warmup" while it is still measuring),
  * how many requests took the cheaper path (picked_phys, picked_iova),
  * explored the other one (NVMP_AUTO_RUN a run) or were sent while warming
- * up, and N now
- * (explore_every; 0 while warming up and without a translating IOMMU, where
- * nothing is explored).  Writing 0 forgets everything, and auto measures
+ * up, and N now (explore_every; 0 while warming up and without a
+ * translating IOMMU, where nothing is explored).  Writing 0 forgets everything, and auto measures
  * again from scratch.
  */
 #include <linux/debugfs.h>

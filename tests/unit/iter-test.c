@@ -1138,8 +1138,9 @@ static bool t_auto_cold(char *why, size_t whylen)
  * path, and of 2 * NVMP_AUTO_EXPLORE_MAX more, all took it but the
  * explorers, a run every explore_every.  That can still creep up or down
  * while the estimate only exploration feeds settles, so the readings before
- * and after the last requests bound it (a run may be cut at either end).  With @exact, both estimates have settled on the true
- * costs, and so has the interval.
+ * and after the last requests bound it (a run may be cut at either end).
+ * With @exact, both estimates have settled on the true costs, and so has
+ * the interval.
  */
 static bool auto_phase(struct tdev *d, struct treq *t, unsigned int lead,
 		       bool exact, const char *phase, char *why, size_t whylen)
@@ -1508,7 +1509,7 @@ static const struct focused tests[] = {
 	  t_auto_swings },
 	{ "auto: the first request after the other path runs cold and is not learned from",
 	  t_auto_cold },
-	{ "auto: explores a run every 256 x costlier/cheaper requests: 256 at 1:1, 1280 at 1:5, 4096 from 1:16",
+	{ "auto: a run explores every 256 x dearer/cheaper: 256 at 1:1, 1280 at 1:5, 4096 at 1:16",
 	  t_auto_explore_ratio },
 	{ "auto: follows when phys gets cheaper, then dearer, in every bucket",
 	  t_auto_switch },
