@@ -1080,9 +1080,10 @@ static bool t_auto_explore_ratio(char *why, size_t whylen)
  * tell, and every explored run begins cold at 750 ns.  Within 16 *
  * NVMP_AUTO_EXPLORE requests auto takes phys, with both estimates exact
  * again, and of 2 * NVMP_AUTO_EXPLORE_MAX more, all take phys but the
- * explorers.  Learning from every request, auto would have measured phys
- * at 1000 ns (400 + 600) in the warm-up, where the path changes with each
- * request, and later at up to 750, so it would stay on iova.
+ * explorers.  Learning from every request, cold ones included, auto would
+ * have phys at 680 ns after the warm-up (each run of it one cold 1000 and
+ * one warm 400), and later at about 450 (750 and 150 in turn), so it would
+ * stay on iova.
  */
 static bool t_auto_cold(char *why, size_t whylen)
 {
