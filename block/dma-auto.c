@@ -47,13 +47,13 @@
  * Cold runs.  The first request on a path after one on the other path runs
  * cold: code, caches and TLB entries the other path pushed out.  In the
  * guest (strict IOMMU, 4 KiB reads at queue depth 1) such a request cost
- * 2.5 times a warm one, the next one within a few percent of warm.  The
- * path auto is not on is only measured by such switches, so learning from
- * them biased its estimate high, by more than the gap between two close
- * paths, and auto stayed on the path it was on, right or wrong.  So auto
- * takes a path it switches to for NVMP_AUTO_RUN requests in a row (a
- * "run"), and never learns from the first request after a switch, the one
- * back to the cheaper path included.
+ * 2.5 times a warm one, the next one far less (in most traces 0-20% over
+ * warm).  The path auto is not on is only measured by such switches, so
+ * learning from them biased its estimate high, by more than the gap between
+ * two close paths, and auto stayed on the path it was on, right or wrong.
+ * So auto takes a path it switches to for NVMP_AUTO_RUN requests in a row
+ * (a "run"), and never learns from the first request after a switch, the
+ * one back to the cheaper path included.
  *
  * The choice.  Until both paths of a bucket have NVMP_AUTO_WARMUP samples,
  * auto takes runs of whichever has fewer ("warm-up").  After that it takes
