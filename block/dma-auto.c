@@ -97,9 +97,17 @@
  * every time, and the estimates may move during a cycle without changing
  * its length, which is at most NVMP_AUTO_EXPLORE_MAX.
  *
+ * What choosing costs.  Every request pays for the choice, so the common
+ * case (a warm bucket, no run going on, no exploration due) is kept short:
+ * it reads one byte of the model, the cheaper path, which learning keeps
+ * up to date after each warm sample, and a CPU's counters for the bucket,
+ * with one comparison against the tick where anything else is due.  The
+ * warm-up, runs and exploration are out of line.
+ *
  * Concurrency.  No lock: the estimates are shared per device and updated
  * with single relaxed loads and stores, so two CPUs finishing at once may
- * lose one sample, which an estimate can afford.  The counters, the
+ * lose one sample, which an estimate can afford; the cheaper path is
+ * stored the same way, by whichever CPU sees it change.  The counters, the
  * exploration tick and the run a CPU is in are per CPU, beside the
  * statistics; a run is a run of one CPU's requests.  The fixed phys and
  * iova paths never touch the model.
@@ -140,8 +148,14 @@ struct nvmp_auto_est {
 	u32 samples;		/* saturating */
 };
 
+/*
+ * @choice caches what nvmp_auto_cheaper() says, for the common case of
+ * nvmp_auto_pick() to read one byte: nvmp_auto_learn() sets it after each
+ * sample, and nvmp_auto_pick()'s slow path whenever it finds it warming up.
+ */
 struct nvmp_auto_bucket {
 	struct nvmp_auto_est est[2];	/* by NVMP_EST_* */
+	u8 choice;
 };
 
 struct nvmp_auto_model {
@@ -186,16 +200,27 @@ static u64 nvmp_auto_show_ns(const struct nvmp_auto_est *e)
 	return div_u64(sum - READ_ONCE(e->worst), n - 1);
 }
 
+static int nvmp_auto_other(int path)
+{
+	return path == NVMP_DMA_PHYS ? NVMP_DMA_IOVA : NVMP_DMA_PHYS;
+}
+
+/* The path of a warm bucket with the lower estimate. */
+static int nvmp_auto_lower(const struct nvmp_auto_bucket *b)
+{
+	if (nvmp_auto_ns(&b->est[NVMP_EST_IOVA]) <
+	    nvmp_auto_ns(&b->est[NVMP_EST_PHYS]))
+		return NVMP_DMA_IOVA;
+	return NVMP_DMA_PHYS;
+}
+
 /* The cheaper path of a bucket, or NVMP_DMA_AUTO while warming up. */
 static int nvmp_auto_cheaper(const struct nvmp_auto_bucket *b)
 {
 	if (READ_ONCE(b->est[NVMP_EST_PHYS].samples) < NVMP_AUTO_WARMUP ||
 	    READ_ONCE(b->est[NVMP_EST_IOVA].samples) < NVMP_AUTO_WARMUP)
 		return NVMP_DMA_AUTO;
-	if (nvmp_auto_ns(&b->est[NVMP_EST_IOVA]) <
-	    nvmp_auto_ns(&b->est[NVMP_EST_PHYS]))
-		return NVMP_DMA_IOVA;
-	return NVMP_DMA_PHYS;
+	return nvmp_auto_lower(b);
 }
 
 /*
@@ -231,6 +256,54 @@ static unsigned int nvmp_auto_every(const struct nvmp_auto_bucket *b)
 		     NVMP_AUTO_EXPLORE_MAX);
 }
 
+/*
+ * Every case of nvmp_auto_pick() but the common one: warming up, in a run,
+ * and the ticks where a CPU works out its explore interval or explores.
+ * Keeps @c->next at the tick where the common case must come here again.
+ */
+static noinline int nvmp_auto_pick_slow(struct nvmp_auto_bucket *b,
+					struct nvmp_auto_counts *c, int cheap)
+{
+	int pick;
+
+	if (cheap == NVMP_DMA_AUTO) {
+		/* Both may have warmed up at once on two CPUs. */
+		cheap = nvmp_auto_cheaper(b);
+		if (cheap != NVMP_DMA_AUTO)
+			WRITE_ONCE(b->choice, cheap);
+	}
+	if (cheap != NVMP_DMA_AUTO && ++c->tick == NVMP_AUTO_EXPLORE)
+		c->every = nvmp_auto_every(b);
+	if (c->run) {
+		/* The rest of a run, on the path it started on. */
+		c->run--;
+		pick = c->last;
+	} else if (cheap == NVMP_DMA_AUTO) {
+		pick = READ_ONCE(b->est[NVMP_EST_IOVA].samples) <
+		       READ_ONCE(b->est[NVMP_EST_PHYS].samples) ?
+		       NVMP_DMA_IOVA : NVMP_DMA_PHYS;
+		c->run = NVMP_AUTO_RUN - 1;
+	} else if (c->tick >= NVMP_AUTO_EXPLORE && c->tick >= c->every) {
+		c->tick = 0;
+		pick = nvmp_auto_other(cheap);
+		c->run = NVMP_AUTO_RUN - 1;
+	} else {
+		pick = cheap;
+	}
+	if (cheap == NVMP_DMA_AUTO)
+		c->warmup++;
+	else if (pick != cheap)
+		c->explored++;
+	else if (pick == NVMP_DMA_IOVA)
+		c->picked_iova++;
+	else
+		c->picked_phys++;
+	/* Until a cycle's interval is known, only its tick matters. */
+	c->next = c->tick < NVMP_AUTO_EXPLORE ? NVMP_AUTO_EXPLORE :
+		  max_t(u32, c->every, NVMP_AUTO_EXPLORE);
+	return pick;
+}
+
 /**
  * nvmp_auto_pick - the path auto takes for a request
  * @dd: the device, which has a translating IOMMU (@dd->iova_capable)
@@ -248,34 +321,22 @@ int nvmp_auto_pick(struct nvmp_dma_dev *dd, struct request *rq,
 	int cheap, pick;
 
 	i = nvmp_auto_bucket_of(blk_rq_nr_phys_segments(rq));
-	b = &dd->model->bucket[i];
-	cheap = nvmp_auto_cheaper(b);
+	b = dd->model->bucket + i;
+	cheap = READ_ONCE(b->choice);
 
-	c = &get_cpu_ptr(dd->stats)->autoc[i];
-	if (cheap != NVMP_DMA_AUTO && ++c->tick == NVMP_AUTO_EXPLORE)
-		c->every = nvmp_auto_every(b);
-	if (c->run) {
-		/* The rest of a run, on the path it started on. */
-		c->run--;
-		pick = c->last;
-	} else if (cheap == NVMP_DMA_AUTO) {
-		pick = READ_ONCE(b->est[NVMP_EST_IOVA].samples) <
-		       READ_ONCE(b->est[NVMP_EST_PHYS].samples) ?
-		       NVMP_DMA_IOVA : NVMP_DMA_PHYS;
-		c->run = NVMP_AUTO_RUN - 1;
-	} else if (c->tick >= NVMP_AUTO_EXPLORE && c->tick >= c->every) {
-		c->tick = 0;
-		pick = cheap == NVMP_DMA_PHYS ? NVMP_DMA_IOVA : NVMP_DMA_PHYS;
-		c->run = NVMP_AUTO_RUN - 1;
-	} else {
+	c = get_cpu_ptr(dd->stats)->autoc + i;
+	/* Warm, in no run, and neither exploring nor due to work out when. */
+	if (likely(cheap != NVMP_DMA_AUTO && !c->run &&
+		   c->tick + 1 < c->next)) {
+		c->tick++;
+		if (cheap == NVMP_DMA_IOVA)
+			c->picked_iova++;
+		else
+			c->picked_phys++;
 		pick = cheap;
+	} else {
+		pick = nvmp_auto_pick_slow(b, c, cheap);
 	}
-	if (cheap == NVMP_DMA_AUTO)
-		c->warmup++;
-	else if (pick == cheap)
-		c->picked[pick == NVMP_DMA_IOVA]++;
-	else
-		c->explored++;
 	/* The first request after the other path runs cold: not learned. */
 	map->auto_cold = pick != c->last;
 	c->last = pick;
@@ -295,12 +356,14 @@ int nvmp_auto_pick(struct nvmp_dma_dev *dd, struct request *rq,
 void nvmp_auto_learn(struct nvmp_dma_dev *dd, const struct nvmp_dma_map *map,
 		     u64 unmap_ns)
 {
+	struct nvmp_auto_bucket *b = dd->model->bucket + map->auto_bucket;
 	struct nvmp_auto_est *e;
 	u64 ns = map->map_ns + unmap_ns;
 	u64 ewma, worst;
+	int cheap;
 	u32 n;
 
-	e = &dd->model->bucket[map->auto_bucket].est[map->auto_pick == NVMP_DMA_IOVA];
+	e = b->est + (map->auto_pick == NVMP_DMA_IOVA);
 	ewma = READ_ONCE(e->ewma);
 	n = READ_ONCE(e->samples);
 	if (n < NVMP_AUTO_WARMUP) {
@@ -312,13 +375,26 @@ void nvmp_auto_learn(struct nvmp_dma_dev *dd, const struct nvmp_dma_map *map,
 				       NVMP_AUTO_WARMUP - 1);
 		else
 			WRITE_ONCE(e->worst, worst);
-	} else {
-		ns = min(ns, 4 * (ewma >> NVMP_AUTO_SHIFT) + NSEC_PER_USEC);
-		ewma = ewma - (ewma >> NVMP_AUTO_SHIFT) + ns;
+		WRITE_ONCE(e->ewma, ewma);
+		WRITE_ONCE(e->samples, n + 1);
+		/*
+		 * Warming up, nvmp_auto_pick() decides, and settles the choice
+		 * once both paths are warm.  Only a reset under I/O can find a
+		 * choice here; it waits for the warm-up again.
+		 */
+		if (READ_ONCE(b->choice) != NVMP_DMA_AUTO)
+			WRITE_ONCE(b->choice, NVMP_DMA_AUTO);
+		return;
 	}
+	ns = min(ns, 4 * (ewma >> NVMP_AUTO_SHIFT) + NSEC_PER_USEC);
+	ewma = ewma - (ewma >> NVMP_AUTO_SHIFT) + ns;
 	WRITE_ONCE(e->ewma, ewma);
 	if (n < U32_MAX)
 		WRITE_ONCE(e->samples, n + 1);
+	/* Once warm, both paths are: the cheaper one may have changed. */
+	cheap = READ_ONCE(b->choice);
+	if (cheap != NVMP_DMA_AUTO && cheap != nvmp_auto_lower(b))
+		WRITE_ONCE(b->choice, nvmp_auto_other(cheap));
 }
 
 /* --- debugfs --------------------------------------------------------------- */
@@ -342,8 +418,8 @@ static int nvmp_auto_show(struct seq_file *m, void *v)
 		memset(&sum, 0, sizeof(sum));
 		for_each_possible_cpu(cpu) {
 			pc = &per_cpu_ptr(dd->stats, cpu)->autoc[i];
-			sum.picked[NVMP_EST_PHYS] += READ_ONCE(pc->picked[NVMP_EST_PHYS]);
-			sum.picked[NVMP_EST_IOVA] += READ_ONCE(pc->picked[NVMP_EST_IOVA]);
+			sum.picked_phys += READ_ONCE(pc->picked_phys);
+			sum.picked_iova += READ_ONCE(pc->picked_iova);
 			sum.explored += READ_ONCE(pc->explored);
 			sum.warmup += READ_ONCE(pc->warmup);
 		}
@@ -358,7 +434,7 @@ static int nvmp_auto_show(struct seq_file *m, void *v)
 			   READ_ONCE(b->est[NVMP_EST_PHYS].samples),
 			   READ_ONCE(b->est[NVMP_EST_IOVA].samples),
 			   cheap == NVMP_DMA_AUTO ? "warmup" : nvmp_dma_path_name(cheap),
-			   sum.picked[NVMP_EST_PHYS], sum.picked[NVMP_EST_IOVA],
+			   sum.picked_phys, sum.picked_iova,
 			   sum.explored, sum.warmup, every);
 	}
 	return 0;
@@ -384,6 +460,7 @@ static ssize_t nvmp_auto_write(struct file *file, const char __user *ubuf,
 	for (i = 0; i < NVMP_AUTO_BUCKETS; i++) {
 		struct nvmp_auto_bucket *b = &dd->model->bucket[i];
 
+		WRITE_ONCE(b->choice, NVMP_DMA_AUTO);
 		WRITE_ONCE(b->est[NVMP_EST_PHYS].samples, 0);
 		WRITE_ONCE(b->est[NVMP_EST_IOVA].samples, 0);
 		WRITE_ONCE(b->est[NVMP_EST_PHYS].ewma, 0);

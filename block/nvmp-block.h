@@ -120,12 +120,14 @@ struct nvmp_path_stats {
 
 /* What auto did in one bucket, per CPU. */
 struct nvmp_auto_counts {
-	u64 picked[2];		/* the cheaper path: phys, iova */
+	u64 picked_phys;	/* the cheaper path, phys */
+	u64 picked_iova;	/* the cheaper path, iova */
 	u64 explored;		/* the costlier path, to measure it again */
 	u64 warmup;		/* before both paths had enough samples */
 	u32 tick;		/* requests since the last explored run began */
 	u32 every;		/* explore when tick reaches it; set at */
 				/* tick NVMP_AUTO_EXPLORE each cycle */
+	u32 next;		/* the tick where the common case stops */
 	u8 last;		/* the path the last request here took */
 	u8 run;			/* requests left of a run on @last */
 };

@@ -692,7 +692,7 @@ ICOUNT_TEXT = ("IOMMU modes booted once more with `tests/vm/run --icount`: QEMU'
                "as the instructions that queue and wait for them, so paths that invalidate per "
                "segment (phys, page) look cheaper here than on real hardware.  The targets are "
                "checked on these figures too, from one run: a figure over its limit is not met.  "
-               "auto's figure holds what it costs to choose (the model's bookkeeping, some 80 "
+               "auto's figure holds what it costs to choose (the model's bookkeeping, some 50 "
                "instructions a request) and to explore (at most 1/128 of the cheaper path's cost), "
                "so where one path is the cheaper for every request of a shape, auto comes that "
                "much over it on this clock, never under: `auto ≤ cheapest fixed` is then not met "

@@ -166,7 +166,7 @@ if [ $translated = 1 ]; then
 		# short.
 		if ($10 > run * ((n - $11) / explore + 2) ||
 		    ($10 < 1 && n - $11 >= 2 * explore_max))
-			fail($10 " explorations in " n " requests")
+			fail($10 " explored requests in " n " requests")
 		if ($12 < explore || $12 > explore_max)
 			fail("explores every " $12 " requests")
 		# Where the model sees a clear difference (half as much again),

@@ -802,7 +802,8 @@ static bool t_auto_no_iommu(char *why, size_t whylen)
  * 1894 at 128, where one costs 7.4 times the other.  Twice
  * NVMP_AUTO_EXPLORE_MAX rounds after the warm-up explore each bucket at
  * least 4 times.  Every request learns but the first of each run, the one
- * after the other path.
+ * after the other path.  Writing 0 to auto_model then forgets all of it,
+ * and auto warms up again before it takes the cheaper path.
  */
 static bool t_auto_converge(char *why, size_t whylen)
 {
@@ -866,6 +867,23 @@ static bool t_auto_converge(char *why, size_t whylen)
 			     !m[b].every;
 		if (!ok && !*why)
 			snprintf(why, whylen, "auto_model: 0 does not reset or 1 is not refused");
+	}
+	/* And auto warms up again before it takes the cheaper path. */
+	ok = ok && auto_rounds(&d, t, AUTO_WARMUP_REQS + 10, why, whylen) &&
+	     amodel_read("nvme0", m, why, whylen);
+	for (b = 0; b < NVMP_AUTO_BUCKETS && ok; b++) {
+		n = auto_segs[b];
+		if (m[b].warmup != AUTO_WARMUP_REQS || m[b].explored ||
+		    strcmp(m[b].choice, cheaper(n)) ||
+		    (!strcmp(cheaper(n), "iova") ? m[b].picked_iova :
+						   m[b].picked_phys) != 10) {
+			snprintf(why, whylen,
+				 "after a reset, %u segments: warmup %llu (want %u), choice %s (%s), picked phys %llu, iova %llu, explored %llu",
+				 n, m[b].warmup, AUTO_WARMUP_REQS, m[b].choice,
+				 cheaper(n), m[b].picked_phys, m[b].picked_iova,
+				 m[b].explored);
+			ok = false;
+		}
 	}
 	auto_teardown(&d, t, &ok, why, whylen);
 	return ok;
