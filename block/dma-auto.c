@@ -391,7 +391,7 @@ void nvmp_auto_learn(struct nvmp_dma_dev *dd, const struct nvmp_dma_map *map,
 	WRITE_ONCE(e->ewma, ewma);
 	if (n < U32_MAX)
 		WRITE_ONCE(e->samples, n + 1);
-	/* Once warm, both paths are: the cheaper one may have changed. */
+	/* Past the warm-up (a choice is set), this may change the choice. */
 	cheap = READ_ONCE(b->choice);
 	if (cheap != NVMP_DMA_AUTO && cheap != nvmp_auto_lower(b))
 		WRITE_ONCE(b->choice, nvmp_auto_other(cheap));
