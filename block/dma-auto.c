@@ -120,8 +120,8 @@
  * how many requests took the cheaper path (picked_phys, picked_iova),
  * explored the other one (NVMP_AUTO_RUN a run) or were sent while warming
  * up, and N now (explore_every; 0 while warming up and without a
- * translating IOMMU, where nothing is explored).  Writing 0 forgets everything, and auto measures
- * again from scratch.
+ * translating IOMMU, where nothing is explored).  Writing 0 forgets
+ * everything, and auto measures again from scratch.
  */
 #include <linux/debugfs.h>
 #include <linux/ktime.h>
