@@ -20,14 +20,32 @@
  * would decide rather than the paths.
  *
  * Each bucket holds, for phys and for iova, an exponentially weighted moving
- * average (weight 1/8) of the time from the start of the mapping to the end
- * of its unmap, taken from the very timestamps the statistics take; only
- * requests that auto itself sent down a path, whose mapping succeeded, and
- * that do not follow a request of the other path (below), feed it.  One
- * sample counts at most four times the current estimate (plus a
+ * average of the time from the start of the mapping to the end of its
+ * unmap, taken from the very timestamps the statistics take; only requests
+ * that auto itself sent down a path, whose mapping succeeded, and that do
+ * not follow a request of the other path (below), feed it.
+ *
+ * The weight of a sample depends on which path it measured.  The path auto
+ * takes now is measured by nearly every request, so a sample of it weighs
+ * 1/64: its estimate still follows a change within tens of requests, a
+ * fraction of a millisecond, but one slow request moves it by 3/64 at most
+ * (below), not by 3/8.  The other path is measured only by exploration, one
+ * sample per run, so a sample of it weighs 1/8, or its estimate would take
+ * hundreds of thousands of requests to follow a change.  The slow weight
+ * is what keeps auto on the cheaper of two close paths.  Under TCG the
+ * guest sees one request in a few hundred take several times as long (the
+ * host preempting a virtual CPU, an interrupt); at 1/8 each of them lifted
+ * the chosen path's estimate past the other's where the two lie within
+ * 10-25%, and auto switched to the dearer path until that one's own slow
+ * request sent it back.  In the bench's 4 KiB reads at queue depth 1 it
+ * took phys for 24-65% of the requests, round by round, while phys cost
+ * 1-25% more than iova.
+ *
+ * One sample counts at most four times the current estimate (plus a
  * microsecond), so an interrupt in the middle of a mapping does not swing
- * the choice, while a real change still moves the estimate by more than a
- * third per sample.  A tighter bound would hide costs that come in bursts:
+ * the choice, while a real change still moves the estimate of a path
+ * being explored by more than a third per sample.  A tighter bound would
+ * hide costs that come in bursts:
  * under a lazy IOMMU, phys pays for a flush of the queued invalidations every
  * few requests, and an estimate that clips those samples settles near the
  * cheap ones, however dear the flushes.
@@ -135,8 +153,13 @@
 #define NVMP_EST_PHYS	0
 #define NVMP_EST_IOVA	1
 
-/* An estimate is kept scaled by 2^NVMP_AUTO_SHIFT: the EWMA weight. */
-#define NVMP_AUTO_SHIFT	3
+/*
+ * An estimate is kept scaled by 2^NVMP_AUTO_SHIFT, the inverse weight of
+ * a sample of the path auto takes; a sample of the other path (explored)
+ * weighs 2^-NVMP_AUTO_SHIFT_EXPLORED.
+ */
+#define NVMP_AUTO_SHIFT			6
+#define NVMP_AUTO_SHIFT_EXPLORED	3
 
 /*
  * While a path warms up (fewer than NVMP_AUTO_WARMUP samples), @ewma holds
@@ -387,12 +410,16 @@ void nvmp_auto_learn(struct nvmp_dma_dev *dd, const struct nvmp_dma_map *map,
 		return;
 	}
 	ns = min(ns, 4 * (ewma >> NVMP_AUTO_SHIFT) + NSEC_PER_USEC);
-	ewma = ewma - (ewma >> NVMP_AUTO_SHIFT) + ns;
+	/* Past the warm-up a choice is set, and this may change it. */
+	cheap = READ_ONCE(b->choice);
+	if (map->auto_pick == cheap)
+		ewma = ewma - (ewma >> NVMP_AUTO_SHIFT) + ns;
+	else
+		ewma = ewma - (ewma >> NVMP_AUTO_SHIFT_EXPLORED) +
+		       (ns << (NVMP_AUTO_SHIFT - NVMP_AUTO_SHIFT_EXPLORED));
 	WRITE_ONCE(e->ewma, ewma);
 	if (n < U32_MAX)
 		WRITE_ONCE(e->samples, n + 1);
-	/* Past the warm-up (a choice is set), this may change the choice. */
-	cheap = READ_ONCE(b->choice);
 	if (cheap != NVMP_DMA_AUTO && cheap != nvmp_auto_lower(b))
 		WRITE_ONCE(b->choice, nvmp_auto_other(cheap));
 }

@@ -1153,6 +1153,76 @@ static bool t_auto_cold(char *why, size_t whylen)
 }
 
 /*
+ * One slow request now and then does not send auto to the dearer of two
+ * close paths.  Requests of 1 segment; the cheaper path costs 1000 ns, the
+ * other 1100, and every SPIKE_EVERY-th request costs five times as much on
+ * either (as under TCG, where the host preempts a virtual CPU now and
+ * then).  Once warm, auto takes the cheaper path on every request but the
+ * explorers, both ways round.  Were a sample of the chosen path to weigh
+ * 1/8, as the explored one's does, each slow request would lift its
+ * estimate by 500 ns, past the other path's, and auto would switch to the
+ * dearer path until a slow request of that one sent it back: half the time
+ * on the dearer path.  At 1/64 a slow request lifts it by 62 ns, and the
+ * estimate is back within 7 ns of the true cost by the next one.
+ */
+#define SPIKE_EVERY	151
+
+static bool t_auto_spikes(char *why, size_t whylen)
+{
+	struct treq *t = calloc(NVMP_AUTO_BUCKETS, sizeof(*t));
+	struct amodel m0[NVMP_AUTO_BUCKETS], m[NVMP_AUTO_BUCKETS];
+	unsigned int i, iova_cheap, tail = 16 * NVMP_AUTO_EXPLORE;
+	unsigned long long dear, explored;
+	struct tdev d = { 0 };
+	struct sim_costs cost;
+	const char *want;
+	bool ok = true;
+
+	for (iova_cheap = 0; iova_cheap < 2 && ok; iova_cheap++) {
+		ok = auto_setup(&d, t, &all_modes[2], why, whylen);
+		cost = (struct sim_costs){
+			.map = iova_cheap ? 550 : 500,
+			.unmap = iova_cheap ? 550 : 500,
+			.iova_alloc = iova_cheap ? 250 : 275,
+			.iova_link = iova_cheap ? 250 : 275,
+			.iova_sync = iova_cheap ? 250 : 275,
+			.iova_destroy = iova_cheap ? 250 : 275 };
+		want = iova_cheap ? "iova" : "phys";
+		for (i = 0; i < AUTO_WARMUP_REQS + tail && ok; i++) {
+			if (i == AUTO_WARMUP_REQS)
+				ok = amodel_read("nvme0", m0, why, whylen);
+			sim_cost = cost;
+			if (i % SPIKE_EVERY == SPIKE_EVERY - 1) {
+				sim_cost.map *= 5;
+				sim_cost.unmap *= 5;
+				sim_cost.iova_alloc *= 5;
+				sim_cost.iova_link *= 5;
+				sim_cost.iova_sync *= 5;
+				sim_cost.iova_destroy *= 5;
+			}
+			ok = ok && auto_one(&d, t, 0, why, whylen);
+		}
+		ok = ok && amodel_read("nvme0", m, why, whylen);
+		if (!ok)
+			break;
+		explored = m[0].explored - m0[0].explored;
+		dear = iova_cheap ? m[0].picked_phys - m0[0].picked_phys :
+		       m[0].picked_iova - m0[0].picked_iova;
+		if (strcmp(m0[0].choice, want) || strcmp(m[0].choice, want) ||
+		    dear || !explored ||
+		    explored > NVMP_AUTO_RUN * DIV_ROUND_UP(tail, NVMP_AUTO_EXPLORE)) {
+			snprintf(why, whylen,
+				 "%s 10%% cheaper, one request in %u 5 times dearer: choice %s, then %s; of the last %u, %llu took the dearer path, %llu explored (phys %llu ns, iova %llu ns)",
+				 want, SPIKE_EVERY, m0[0].choice, m[0].choice, tail,
+				 dear, explored, m[0].phys_ns, m[0].iova_ns);
+			ok = false;
+		}
+	}
+	auto_teardown(&d, t, &ok, why, whylen);
+	return ok;
+}
+
+/*
  * After @lead more requests per bucket, each bucket's choice is the cheaper
  * path, and of 2 * NVMP_AUTO_EXPLORE_MAX more, all took it but the
  * explorers, a run every explore_every.  That can still creep up or down
@@ -1528,6 +1598,8 @@ static const struct focused tests[] = {
 	  t_auto_swings },
 	{ "auto: the first request after the other path runs cold and is not learned from",
 	  t_auto_cold },
+	{ "auto: a slow request now and then does not send auto to the dearer of two close paths",
+	  t_auto_spikes },
 	{ "auto: a run explores every 256 x dearer/cheaper: 256 at 1:1, 1280 at 1:5, 4096 at 1:16",
 	  t_auto_explore_ratio },
 	{ "auto: follows when phys gets cheaper, then dearer, in every bucket",
