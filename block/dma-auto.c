@@ -28,27 +28,28 @@
  * The weight of a sample depends on which path it measured.  The path auto
  * takes now is measured by nearly every request, so a sample of it weighs
  * 1/64: its estimate still follows a change within tens of requests, a
- * fraction of a millisecond, but one slow request moves it by 3/64 at most
- * (below), not by 3/8.  The other path is measured only by exploration, one
- * sample per run, so a sample of it weighs 1/8, or its estimate would take
- * hundreds of thousands of requests to follow a change.  The slow weight
- * is what keeps auto on the cheaper of two close paths.  Under TCG the
- * guest sees one request in a few hundred take several times as long (the
- * host preempting a virtual CPU, an interrupt); at 1/8 each of them lifted
- * the chosen path's estimate past the other's where the two lie within
- * 10-25%, and auto switched to the dearer path until that one's own slow
- * request sent it back.  In the bench's 4 KiB reads at queue depth 1 it
- * took phys for 24-65% of the requests, round by round, while phys cost
- * 1-25% more than iova.
+ * fraction of a millisecond, while one slow request lifts it by about 3/64
+ * at most (see the bound below), not 3/8.  The other path is measured only
+ * by exploration, one sample a run, so a sample of it weighs 1/8, or its
+ * estimate would take hundreds of thousands of requests to follow a change.
+ *
+ * Why not 1/8 for both: in the guest (TCG) one request in a few hundred
+ * takes several times as long as the rest (the host preempts a virtual CPU,
+ * an interrupt comes).  At 1/8 each such request lifted the chosen path's
+ * estimate past that of a path within 10-25% of it, and auto stayed on
+ * the dearer path until a slow request of that one sent it back.  Polled
+ * 4 KiB reads at queue depth 1 under a strict IOMMU, where phys runs 14%
+ * more instructions than iova, 16 rounds of a second each: auto took phys
+ * for 38% of the requests at 1/8 (0-94% a round), 10% at 1/64 (0-69%).
  *
  * One sample counts at most four times the current estimate (plus a
  * microsecond), so an interrupt in the middle of a mapping does not swing
  * the choice, while a real change still moves the estimate of a path
  * being explored by more than a third per sample.  A tighter bound would
- * hide costs that come in bursts:
- * under a lazy IOMMU, phys pays for a flush of the queued invalidations every
- * few requests, and an estimate that clips those samples settles near the
- * cheap ones, however dear the flushes.
+ * hide costs that come in bursts: under a lazy IOMMU, phys pays for a flush
+ * of the queued invalidations every few requests, and an estimate that
+ * clips those samples settles near the cheap ones, however dear the
+ * flushes.
  *
  * The first estimate is the mean of the warm-up's samples but the dearest.
  * Nothing bounds those samples, there being no estimate yet to bound them

@@ -1283,11 +1283,12 @@ static bool auto_phase(struct tdev *d, struct treq *t, unsigned int lead,
  * falls from 25600 ns towards 2560 and passes iova's 3460 ns after 25
  * explored samples, taken one request in 7.4 * NVMP_AUTO_EXPLORE at first:
  * some 70 * NVMP_AUTO_EXPLORE requests in all.  When phys turns dear, its
- * own samples lift it past iova within a few requests; after that only
- * explorers feed it, each by 3/8 at most (a sample counts at most four
- * times the estimate), so its interval may still be growing when the phase
- * is checked, which the third check allows.  So before the rounds a phase
- * checks, the first runs NVMP_AUTO_EXPLORE requests (past the warm-up),
+ * own samples lift it past iova within some 30 requests (each weighs 1/64
+ * as the chosen path's, and counts at most four times the estimate, plus a
+ * microsecond); after that only explorers feed it, each by 3/8 at most, so
+ * its interval may still be growing when the phase is checked, which the
+ * third check allows.  So before the rounds a phase checks, the first runs
+ * NVMP_AUTO_EXPLORE requests (past the warm-up),
  * the second LEAD_CHEAP (the slowest change, what a CPU had counted towards
  * its next exploration, and a margin) and the third LEAD_DEAR.
  */
