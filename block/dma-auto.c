@@ -411,7 +411,11 @@ void nvmp_auto_learn(struct nvmp_dma_dev *dd, const struct nvmp_dma_map *map,
 		return;
 	}
 	ns = min(ns, 4 * (ewma >> NVMP_AUTO_SHIFT) + NSEC_PER_USEC);
-	/* Past the warm-up a choice is set, and this may change it. */
+	/*
+	 * A sample of the path auto takes weighs 1/64, one of the other path
+	 * 1/8 (the comment at the top says why).  Once both paths are warm a
+	 * choice is set, and the new estimate may change it.
+	 */
 	cheap = READ_ONCE(b->choice);
 	if (map->auto_pick == cheap)
 		ewma = ewma - (ewma >> NVMP_AUTO_SHIFT) + ns;
