@@ -726,6 +726,17 @@ static unsigned int every_for(unsigned int n)
 	return (unsigned int)(r * NVMP_AUTO_EXPLORE + 0.5);
 }
 
+/* Every DMA call of the simulated layer costs @k times what it did. */
+static void sim_costs_times(u64 k)
+{
+	sim_cost.map *= k;
+	sim_cost.unmap *= k;
+	sim_cost.iova_alloc *= k;
+	sim_cost.iova_link *= k;
+	sim_cost.iova_sync *= k;
+	sim_cost.iova_destroy *= k;
+}
+
 /* Set up nvme0 in @mode and one request per bucket. */
 static bool auto_setup(struct tdev *d, struct treq *t, const struct tmode *m,
 		       char *why, size_t whylen)
@@ -914,14 +925,8 @@ static bool t_auto_slow_start(char *why, size_t whylen)
 		ok = auto_setup(&d, t, &all_modes[2], why, whylen);
 		for (round = 0; round < 2 * NVMP_AUTO_RUN && ok; round++) {
 			sim_cost = auto_costs;
-			if (round == (slow + 1) * NVMP_AUTO_RUN - 1) {
-				sim_cost.map *= 20;
-				sim_cost.unmap *= 20;
-				sim_cost.iova_alloc *= 20;
-				sim_cost.iova_link *= 20;
-				sim_cost.iova_sync *= 20;
-				sim_cost.iova_destroy *= 20;
-			}
+			if (round == (slow + 1) * NVMP_AUTO_RUN - 1)
+				sim_costs_times(20);
 			ok = auto_rounds(&d, t, 1, why, whylen);
 		}
 		sim_cost = auto_costs;
@@ -1193,14 +1198,8 @@ static bool t_auto_spikes(char *why, size_t whylen)
 			if (i == AUTO_WARMUP_REQS)
 				ok = amodel_read("nvme0", m0, why, whylen);
 			sim_cost = cost;
-			if (i % SPIKE_EVERY == SPIKE_EVERY - 1) {
-				sim_cost.map *= 5;
-				sim_cost.unmap *= 5;
-				sim_cost.iova_alloc *= 5;
-				sim_cost.iova_link *= 5;
-				sim_cost.iova_sync *= 5;
-				sim_cost.iova_destroy *= 5;
-			}
+			if (i % SPIKE_EVERY == SPIKE_EVERY - 1)
+				sim_costs_times(5);
 			ok = ok && auto_one(&d, t, 0, why, whylen);
 		}
 		ok = ok && amodel_read("nvme0", m, why, whylen);
