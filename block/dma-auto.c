@@ -77,11 +77,40 @@
  * The choice.  Until both paths of a bucket have NVMP_AUTO_WARMUP samples,
  * auto takes runs of whichever has fewer ("warm-up").  After that it takes
  * the path with the lower estimate, except for one run every N requests per
- * CPU, which takes the other one ("explored") so that an estimate the
- * choice no longer feeds still follows changes; the cheaper path's own
- * estimate is fed by every warm request it takes.  Without a translating
- * IOMMU iova cannot batch anything (it would fall back to phys), so auto is
- * phys there, with no model, no exploration and no counting at all.
+ * CPU, which takes the other one ("explored") so that an estimate the choice
+ * no longer feeds still follows changes; the cheaper path's own estimate is
+ * fed by every warm request it takes.  An explored sample that comes in a
+ * quarter or more under the cheaper path's estimate, without moving the
+ * other path's estimate below it, calls for a recheck: the next request of
+ * the bucket that is free to choose explores again (see "Rechecks").
+ * Without a
+ * translating IOMMU iova cannot batch anything (it would fall back to phys),
+ * so auto is phys there, with no model, no exploration and no counting at
+ * all.
+ *
+ * Rechecks.  The path auto is not on keeps the estimate of its last
+ * explored sample until the next one, up to thousands of requests later,
+ * while what both paths cost may change: between two fio jobs on one
+ * device a request of one segment cost 1.5 to 2 times what it had before,
+ * on both paths.  An estimate left too low costs little: auto takes the
+ * path and its own samples correct it within tens of requests.  One left
+ * too high keeps auto off a path that has become the cheaper, and at 1/8 a
+ * sample it takes ten or twenty explored samples to fall below the other
+ * path's: at one run in 256 to 512 requests, thousands of requests on the
+ * dearer path.  An explored sample a quarter or more under the chosen
+ * path's estimate says that this may be happening, and a recheck takes the
+ * next sample at once, and so on while they come in that far under: such
+ * an estimate then falls in tens of requests.
+ *
+ * Why a quarter: in the guest (strict IOMMU, 4 KiB reads at queue depth 1,
+ * polled or not) a path's cost moves by a third from one request to the
+ * next, and the two paths are close.  A sample of the dearer path came in
+ * under the cheaper one's mean 17-75% of the time, a quarter under 0-21%.
+ * Rechecking on any sample under, auto switched paths almost twice as
+ * often (1.6% of requests against 0.9%), each switch costing about one
+ * request more (the cold one), and chose no better.  A quarter keeps the
+ * rechecks to where staying would cost most; a smaller advantage is found
+ * by exploration alone, as before.
  *
  * How often to explore.  Exploring costs the gap between the two paths
  * NVMP_AUTO_RUN times a run, so with N fixed auto would lose
@@ -125,11 +154,13 @@
  *
  * Concurrency.  No lock: the estimates are shared per device and updated
  * with single relaxed loads and stores, so two CPUs finishing at once may
- * lose one sample, which an estimate can afford; the cheaper path is
- * stored the same way, by whichever CPU sees it change.  The counters, the
- * exploration tick and the run a CPU is in are per CPU, beside the
- * statistics; a run is a run of one CPU's requests.  The fixed phys and
- * iova paths never touch the model.
+ * lose one sample, which an estimate can afford; the cheaper path is stored
+ * the same way, by whichever CPU sees it change, and so is a call for a
+ * recheck.  A CPU that takes that call off as another stores a new choice
+ * may put the old one back; the next sample sets it right.  The counters,
+ * the exploration tick and the run a CPU is in are per CPU, beside the
+ * statistics; a run is a run of one CPU's requests.  The fixed phys and iova
+ * paths never touch the model.
  *
  *   <debugfs>/nvme-phys/nvme<N>/dma/auto_model
  *
@@ -162,6 +193,9 @@
 #define NVMP_AUTO_SHIFT			6
 #define NVMP_AUTO_SHIFT_EXPLORED	3
 
+/* Set in a bucket's @choice beside the cheaper path: explore it again now. */
+#define NVMP_AUTO_RECHECK		0x80
+
 /*
  * While a path warms up (fewer than NVMP_AUTO_WARMUP samples), @ewma holds
  * the sum of its samples in ns and @worst the dearest of them.
@@ -176,6 +210,8 @@ struct nvmp_auto_est {
  * @choice caches what nvmp_auto_cheaper() says, for the common case of
  * nvmp_auto_pick() to read one byte: nvmp_auto_learn() sets it after each
  * sample, and nvmp_auto_pick()'s slow path whenever it finds it warming up.
+ * nvmp_auto_learn() adds NVMP_AUTO_RECHECK to it, and the slow path takes it
+ * off as it begins the run that rechecks.
  */
 struct nvmp_auto_bucket {
 	struct nvmp_auto_est est[2];	/* by NVMP_EST_* */
@@ -288,8 +324,10 @@ static unsigned int nvmp_auto_every(const struct nvmp_auto_bucket *b)
 static noinline int nvmp_auto_pick_slow(struct nvmp_auto_bucket *b,
 					struct nvmp_auto_counts *c, int cheap)
 {
+	bool recheck = cheap & NVMP_AUTO_RECHECK;
 	int pick;
 
+	cheap &= ~NVMP_AUTO_RECHECK;
 	if (cheap == NVMP_DMA_AUTO) {
 		/* Both may have warmed up at once on two CPUs. */
 		cheap = nvmp_auto_cheaper(b);
@@ -302,6 +340,11 @@ static noinline int nvmp_auto_pick_slow(struct nvmp_auto_bucket *b,
 		/* The rest of a run, on the path it started on. */
 		c->run--;
 		pick = c->last;
+	} else if (recheck) {
+		/* Another CPU may take it off too and recheck as well. */
+		WRITE_ONCE(b->choice, cheap);
+		pick = nvmp_auto_other(cheap);
+		c->run = NVMP_AUTO_RUN - 1;
 	} else if (cheap == NVMP_DMA_AUTO) {
 		pick = READ_ONCE(b->est[NVMP_EST_IOVA].samples) <
 		       READ_ONCE(b->est[NVMP_EST_PHYS].samples) ?
@@ -349,9 +392,12 @@ int nvmp_auto_pick(struct nvmp_dma_dev *dd, struct request *rq,
 	cheap = READ_ONCE(b->choice);
 
 	c = get_cpu_ptr(dd->stats)->autoc + i;
-	/* Warm, in no run, and neither exploring nor due to work out when. */
-	if (likely(cheap != NVMP_DMA_AUTO && !c->run &&
-		   c->tick + 1 < c->next)) {
+	/*
+	 * Warm, no recheck called for, in no run, and neither exploring nor
+	 * due to work out when.
+	 */
+	if (likely((cheap == NVMP_DMA_PHYS || cheap == NVMP_DMA_IOVA) &&
+		   !c->run && c->tick + 1 < c->next)) {
 		c->tick++;
 		if (cheap == NVMP_DMA_IOVA)
 			c->picked_iova++;
@@ -384,8 +430,8 @@ void nvmp_auto_learn(struct nvmp_dma_dev *dd, const struct nvmp_dma_map *map,
 	struct nvmp_auto_est *e;
 	u64 ns = map->map_ns + unmap_ns;
 	u64 ewma, worst;
-	int cheap;
-	u32 n;
+	int choice, cheap;
+	u32 n, shift;
 
 	e = b->est + (map->auto_pick == NVMP_DMA_IOVA);
 	ewma = READ_ONCE(e->ewma);
@@ -414,19 +460,24 @@ void nvmp_auto_learn(struct nvmp_dma_dev *dd, const struct nvmp_dma_map *map,
 	/*
 	 * A sample of the path auto takes weighs 1/64, one of the other path
 	 * 1/8 (the comment at the top says why).  Once both paths are warm a
-	 * choice is set, and the new estimate may change it.
+	 * choice is set, and the new estimate may change it or, for an
+	 * explored sample, call for a recheck.
 	 */
-	cheap = READ_ONCE(b->choice);
-	if (map->auto_pick == cheap)
-		ewma = ewma - (ewma >> NVMP_AUTO_SHIFT) + ns;
-	else
-		ewma = ewma - (ewma >> NVMP_AUTO_SHIFT_EXPLORED) +
-		       (ns << (NVMP_AUTO_SHIFT - NVMP_AUTO_SHIFT_EXPLORED));
+	choice = READ_ONCE(b->choice);
+	cheap = choice & ~NVMP_AUTO_RECHECK;
+	shift = map->auto_pick == cheap ? NVMP_AUTO_SHIFT :
+					  NVMP_AUTO_SHIFT_EXPLORED;
+	ewma = ewma - (ewma >> shift) + (ns << (NVMP_AUTO_SHIFT - shift));
 	WRITE_ONCE(e->ewma, ewma);
 	if (n < U32_MAX)
 		WRITE_ONCE(e->samples, n + 1);
-	if (cheap != NVMP_DMA_AUTO && cheap != nvmp_auto_lower(b))
+	if (cheap == NVMP_DMA_AUTO)
+		return;
+	if (cheap != nvmp_auto_lower(b))
 		WRITE_ONCE(b->choice, nvmp_auto_other(cheap));
+	else if (map->auto_pick != cheap && choice == cheap &&
+		 4 * ns < 3 * nvmp_auto_ns(b->est + (cheap == NVMP_DMA_IOVA)))
+		WRITE_ONCE(b->choice, cheap | NVMP_AUTO_RECHECK);
 }
 
 /* --- debugfs --------------------------------------------------------------- */

@@ -1223,6 +1223,145 @@ static bool t_auto_spikes(char *why, size_t whylen)
 }
 
 /*
+ * An estimate left too high by a change of costs heals within a few runs
+ * once explored: requests of 1 segment, one path costs 1000 ns and the
+ * other 2000 until both estimates are exact; then the other one costs 500.
+ * The first explored sample after that comes in a quarter or more under
+ * the chosen path's estimate, and so does each following one, taken at
+ * once (a recheck), so auto takes the other path within RECHECK_WITHIN
+ * requests, both ways round, and then every request there but the
+ * explorers, as often as its ratio says and no more (the old path's
+ * samples, at 1000, call for no recheck).  Here auto stays on it from
+ * the 258th request, just after the first exploration.  Without
+ * rechecks the estimate falls by 1/8 of the way once a run every 512
+ * requests, then ever closer: so patched, auto was still on the old path
+ * after RECHECK_WITHIN requests and took it for 2007 of the next 8192.
+ *
+ * Rechecks end where a sample does not come in that far under: the other
+ * path costs 1300, but 600 one request in four (a fixed pseudo-random
+ * sequence), as a noisy path would.  Each explored sample at 600 calls
+ * for one more, and so on, so there are rechecks, but auto explores at
+ * most twice as often as its ratio says, and stays on the cheaper path
+ * but for a short while now and then, where a chain of samples at 600
+ * took the estimate under 1000 (here 24 requests of 8192), until the
+ * samples of iova, then chosen, lift it again.
+ */
+/* Two of the intervals between runs where one path costs twice the other. */
+#define RECHECK_WITHIN	(2 * 2 * NVMP_AUTO_EXPLORE)
+
+static bool t_auto_recheck(char *why, size_t whylen)
+{
+	struct treq *t = calloc(NVMP_AUTO_BUCKETS, sizeof(*t));
+	struct amodel m0[NVMP_AUTO_BUCKETS], m[NVMP_AUTO_BUCKETS];
+	unsigned int i, iova_stale, took, row, tail = 2 * NVMP_AUTO_EXPLORE_MAX;
+	unsigned long long dear, explored, lo, hi;
+	u64 rng = 1;	/* a fixed sequence: the outcome is the same every run */
+	struct tdev d = { 0 };
+	struct sim_costs cost;
+	const char *stale, *old;
+	int stale_path;
+	bool ok = true;
+
+	for (iova_stale = 0; iova_stale < 2 && ok; iova_stale++) {
+		stale = iova_stale ? "iova" : "phys";
+		old = iova_stale ? "phys" : "iova";
+		stale_path = iova_stale ? NVMP_DMA_IOVA : NVMP_DMA_PHYS;
+		/* 2000 ns on the stale path, 1000 on the old one. */
+		ok = auto_setup(&d, t, &all_modes[2], why, whylen);
+		cost = (struct sim_costs){
+			.map = iova_stale ? 500 : 1000,
+			.unmap = iova_stale ? 500 : 1000,
+			.iova_alloc = iova_stale ? 500 : 250,
+			.iova_link = iova_stale ? 500 : 250,
+			.iova_sync = iova_stale ? 500 : 250,
+			.iova_destroy = iova_stale ? 500 : 250 };
+		sim_cost = cost;
+		for (i = 0; i < AUTO_WARMUP_REQS + NVMP_AUTO_EXPLORE && ok; i++)
+			ok = auto_one(&d, t, 0, why, whylen);
+		/* Then 500 on the stale path. */
+		if (iova_stale) {
+			cost.iova_alloc = 125;
+			cost.iova_link = 125;
+			cost.iova_sync = 125;
+			cost.iova_destroy = 125;
+		} else {
+			cost.map = 250;
+			cost.unmap = 250;
+		}
+		sim_cost = cost;
+		/* took: where auto stays on the stale path past a run. */
+		for (i = 0, took = 0, row = 0; i < RECHECK_WITHIN && ok; i++) {
+			ok = auto_one(&d, t, 0, why, whylen);
+			row = auto_last[0] == stale_path ? row + 1 : 0;
+			if (!took && row > NVMP_AUTO_RUN)
+				took = i + 1;
+		}
+		ok = ok && amodel_read("nvme0", m0, why, whylen);
+		for (i = 0; i < tail && ok; i++)
+			ok = auto_one(&d, t, 0, why, whylen);
+		ok = ok && amodel_read("nvme0", m, why, whylen);
+		if (!ok)
+			break;
+		explored = m[0].explored - m0[0].explored;
+		dear = iova_stale ? m[0].picked_phys - m0[0].picked_phys :
+		       m[0].picked_iova - m0[0].picked_iova;
+		/* A run cut at either end of the tail. */
+		lo = NVMP_AUTO_RUN * (tail / m[0].every) - (NVMP_AUTO_RUN - 1);
+		hi = NVMP_AUTO_RUN * DIV_ROUND_UP(tail, m[0].every) +
+		     NVMP_AUTO_RUN - 1;
+		if (strcmp(m0[0].choice, stale) || strcmp(m[0].choice, stale) ||
+		    dear || m[0].phys_ns != 2 * cost.map ||
+		    m[0].iova_ns != 4 * cost.iova_link ||
+		    explored < lo || explored > hi) {
+			snprintf(why, whylen,
+				 "%s 2000 ns, then 500 against %s's 1000: stays on %s from request %u, choice %s after %u, then %s; of the last %u, %llu took %s, %llu explored (%llu-%llu, a run every %u), phys %llu ns, iova %llu ns",
+				 stale, old, stale, took, m0[0].choice,
+				 RECHECK_WITHIN, m[0].choice, tail, dear, old,
+				 explored, lo, hi, m[0].every, m[0].phys_ns,
+				 m[0].iova_ns);
+			ok = false;
+		}
+	}
+	/* The noisy path: 1300 ns, or 600 one time in four. */
+	ok = ok && auto_setup(&d, t, &all_modes[2], why, whylen);
+	cost = (struct sim_costs){ .map = 500, .unmap = 500, .iova_alloc = 325,
+				   .iova_link = 325, .iova_sync = 325,
+				   .iova_destroy = 325 };
+	for (i = 0; i < AUTO_WARMUP_REQS + tail && ok; i++) {
+		if (i == AUTO_WARMUP_REQS)
+			ok = amodel_read("nvme0", m0, why, whylen);
+		sim_cost = cost;
+		rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
+		if (!(rng >> 62)) {
+			sim_cost.iova_alloc = 150;
+			sim_cost.iova_link = 150;
+			sim_cost.iova_sync = 150;
+			sim_cost.iova_destroy = 150;
+		}
+		ok = ok && auto_one(&d, t, 0, why, whylen);
+	}
+	ok = ok && amodel_read("nvme0", m, why, whylen);
+	if (ok) {
+		explored = m[0].explored - m0[0].explored;
+		dear = m[0].picked_iova - m0[0].picked_iova;
+		/* Runs as often as the ratio says, and as many again at most. */
+		lo = NVMP_AUTO_RUN * DIV_ROUND_UP(tail, m[0].every) +
+		     NVMP_AUTO_RUN - 1;
+		hi = 2 * lo;
+		if (strcmp(m[0].choice, "phys") || dear > tail / 64 ||
+		    explored <= lo || explored > hi) {
+			snprintf(why, whylen,
+				 "iova 1300 ns or 600, phys 1000: choice %s; of the last %u, %llu took iova, %llu explored (want over %llu, at most %llu; a run every %u), iova %llu ns",
+				 m[0].choice, tail, dear, explored, lo, hi,
+				 m[0].every, m[0].iova_ns);
+			ok = false;
+		}
+	}
+	auto_teardown(&d, t, &ok, why, whylen);
+	return ok;
+}
+
+/*
  * After @lead more requests per bucket, each bucket's choice is the cheaper
  * path, and of 2 * NVMP_AUTO_EXPLORE_MAX more, all took it but the
  * explorers, a run every explore_every.  That can still creep up or down
@@ -1601,6 +1740,8 @@ static const struct focused tests[] = {
 	  t_auto_cold },
 	{ "auto: a slow request now and then does not send auto to the dearer of two close paths",
 	  t_auto_spikes },
+	{ "auto: an estimate left too high heals in a few runs, rechecked at once",
+	  t_auto_recheck },
 	{ "auto: a run explores every 256 x dearer/cheaper: 256 at 1:1, 1280 at 1:5, 4096 at 1:16",
 	  t_auto_explore_ratio },
 	{ "auto: follows when phys gets cheaper, then dearer, in every bucket",
