@@ -83,10 +83,9 @@
  * quarter or more under the cheaper path's estimate, without moving the
  * other path's estimate below it, calls for a recheck: the next request of
  * the bucket that is free to choose explores again (see "Rechecks").
- * Without a
- * translating IOMMU iova cannot batch anything (it would fall back to phys),
- * so auto is phys there, with no model, no exploration and no counting at
- * all.
+ * Without a translating IOMMU iova cannot batch anything (it would fall
+ * back to phys), so auto is phys there, with no model, no exploration and
+ * no counting at all.
  *
  * Rechecks.  The path auto is not on keeps the estimate of its last
  * explored sample until the next one, up to thousands of requests later,
@@ -107,10 +106,10 @@
  * next, and the two paths are close.  A sample of the dearer path came in
  * under the cheaper one's mean 17-75% of the time, a quarter under 0-21%.
  * Rechecking on any sample under, auto switched paths almost twice as
- * often (1.6% of requests against 0.9%), each switch costing about one
- * request more (the cold one), and chose no better.  A quarter keeps the
- * rechecks to where staying would cost most; a smaller advantage is found
- * by exploration alone, as before.
+ * often (1.6% of requests against 0.9%; 1.0% a quarter under), each
+ * switch costing about one request more (the cold one), and chose no
+ * better.  A quarter keeps the rechecks to where staying would cost most;
+ * a smaller advantage is found by exploration alone, as before.
  *
  * How often to explore.  Exploring costs the gap between the two paths
  * NVMP_AUTO_RUN times a run, so with N fixed auto would lose
