@@ -737,6 +737,14 @@ static void sim_costs_times(u64 k)
 	sim_cost.iova_destroy *= k;
 }
 
+/* Costs where a request of 1 segment takes @phys ns on phys, @iova on iova. */
+static struct sim_costs costs_1seg(u64 phys, u64 iova)
+{
+	return (struct sim_costs){ .map = phys / 2, .unmap = phys / 2,
+				   .iova_alloc = iova / 4, .iova_link = iova / 4,
+				   .iova_sync = iova / 4, .iova_destroy = iova / 4 };
+}
+
 /* Set up nvme0 in @mode and one request per bucket. */
 static bool auto_setup(struct tdev *d, struct treq *t, const struct tmode *m,
 		       char *why, size_t whylen)
@@ -1055,10 +1063,7 @@ static bool t_auto_explore_ratio(char *why, size_t whylen)
 
 	for (k = 0; k < ARRAY_SIZE(c) && ok; k += opt_quick ? 2 : 1) {
 		ok = auto_setup(&d, t, &all_modes[2], why, whylen);
-		sim_cost = (struct sim_costs){
-			.map = c[k].phys / 2, .unmap = c[k].phys / 2,
-			.iova_alloc = c[k].iova / 4, .iova_link = c[k].iova / 4,
-			.iova_sync = c[k].iova / 4, .iova_destroy = c[k].iova / 4 };
+		sim_cost = costs_1seg(c[k].phys, c[k].iova);
 		divs = sim_div64_calls;
 		ok = ok && auto_rounds(&d, t, rounds, why, whylen);
 		divs = sim_div64_calls - divs;
@@ -1186,13 +1191,8 @@ static bool t_auto_spikes(char *why, size_t whylen)
 
 	for (iova_cheap = 0; iova_cheap < 2 && ok; iova_cheap++) {
 		ok = auto_setup(&d, t, &all_modes[2], why, whylen);
-		cost = (struct sim_costs){
-			.map = iova_cheap ? 550 : 500,
-			.unmap = iova_cheap ? 550 : 500,
-			.iova_alloc = iova_cheap ? 250 : 275,
-			.iova_link = iova_cheap ? 250 : 275,
-			.iova_sync = iova_cheap ? 250 : 275,
-			.iova_destroy = iova_cheap ? 250 : 275 };
+		cost = iova_cheap ? costs_1seg(1100, 1000) :
+				    costs_1seg(1000, 1100);
 		want = iova_cheap ? "iova" : "phys";
 		for (i = 0; i < AUTO_WARMUP_REQS + tail && ok; i++) {
 			if (i == AUTO_WARMUP_REQS)
@@ -1268,26 +1268,14 @@ static bool t_auto_recheck(char *why, size_t whylen)
 		stale_path = iova_stale ? NVMP_DMA_IOVA : NVMP_DMA_PHYS;
 		/* 2000 ns on the stale path, 1000 on the old one. */
 		ok = auto_setup(&d, t, &all_modes[2], why, whylen);
-		cost = (struct sim_costs){
-			.map = iova_stale ? 500 : 1000,
-			.unmap = iova_stale ? 500 : 1000,
-			.iova_alloc = iova_stale ? 500 : 250,
-			.iova_link = iova_stale ? 500 : 250,
-			.iova_sync = iova_stale ? 500 : 250,
-			.iova_destroy = iova_stale ? 500 : 250 };
+		cost = iova_stale ? costs_1seg(1000, 2000) :
+				    costs_1seg(2000, 1000);
 		sim_cost = cost;
 		for (i = 0; i < AUTO_WARMUP_REQS + NVMP_AUTO_EXPLORE && ok; i++)
 			ok = auto_one(&d, t, 0, why, whylen);
 		/* Then 500 on the stale path. */
-		if (iova_stale) {
-			cost.iova_alloc = 125;
-			cost.iova_link = 125;
-			cost.iova_sync = 125;
-			cost.iova_destroy = 125;
-		} else {
-			cost.map = 250;
-			cost.unmap = 250;
-		}
+		cost = iova_stale ? costs_1seg(1000, 500) :
+				    costs_1seg(500, 1000);
 		sim_cost = cost;
 		/* took: where auto stays on the stale path past a run. */
 		for (i = 0, took = 0, row = 0; i < RECHECK_WITHIN && ok; i++) {
@@ -1324,20 +1312,12 @@ static bool t_auto_recheck(char *why, size_t whylen)
 	}
 	/* The noisy path: 1300 ns, or 600 one time in four. */
 	ok = ok && auto_setup(&d, t, &all_modes[2], why, whylen);
-	cost = (struct sim_costs){ .map = 500, .unmap = 500, .iova_alloc = 325,
-				   .iova_link = 325, .iova_sync = 325,
-				   .iova_destroy = 325 };
+	cost = costs_1seg(1000, 1300);
 	for (i = 0; i < AUTO_WARMUP_REQS + tail && ok; i++) {
 		if (i == AUTO_WARMUP_REQS)
 			ok = amodel_read("nvme0", m0, why, whylen);
-		sim_cost = cost;
 		rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
-		if (!(rng >> 62)) {
-			sim_cost.iova_alloc = 150;
-			sim_cost.iova_link = 150;
-			sim_cost.iova_sync = 150;
-			sim_cost.iova_destroy = 150;
-		}
+		sim_cost = rng >> 62 ? cost : costs_1seg(1000, 600);
 		ok = ok && auto_one(&d, t, 0, why, whylen);
 	}
 	ok = ok && amodel_read("nvme0", m, why, whylen);
