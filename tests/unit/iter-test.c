@@ -667,6 +667,24 @@ static bool auto_one(struct tdev *d, struct treq *t, unsigned int b,
 	return true;
 }
 
+/*
+ * auto's model in @m0, @tail more requests of 1 segment, and the model
+ * then in @m; false on a failed run.
+ */
+static bool auto_tail(struct tdev *d, struct treq *t, unsigned int tail,
+		      struct amodel *m0, struct amodel *m, char *why,
+		      size_t whylen)
+{
+	unsigned int i;
+
+	if (!amodel_read("nvme0", m0, why, whylen))
+		return false;
+	for (i = 0; i < tail; i++)
+		if (!auto_one(d, t, 0, why, whylen))
+			return false;
+	return amodel_read("nvme0", m, why, whylen);
+}
+
 /* @rounds auto requests per bucket, round robin; false on a failed run. */
 static bool auto_rounds(struct tdev *d, struct treq *t, unsigned int rounds,
 			char *why, size_t whylen)
@@ -1136,10 +1154,7 @@ static bool t_auto_cold(char *why, size_t whylen)
 		want = phase ? "phys" : "iova";
 		for (i = 0; i < 16 * NVMP_AUTO_EXPLORE && ok; i++)
 			ok = auto_one(&d, t, 0, why, whylen);
-		ok = ok && amodel_read("nvme0", m0, why, whylen);
-		for (i = 0; i < tail && ok; i++)
-			ok = auto_one(&d, t, 0, why, whylen);
-		ok = ok && amodel_read("nvme0", m, why, whylen);
+		ok = ok && auto_tail(&d, t, tail, m0, m, why, whylen);
 		if (!ok)
 			break;
 		explored = m[0].explored - m0[0].explored;
@@ -1284,10 +1299,7 @@ static bool t_auto_recheck(char *why, size_t whylen)
 			if (!took && row > NVMP_AUTO_RUN)
 				took = i + 1;
 		}
-		ok = ok && amodel_read("nvme0", m0, why, whylen);
-		for (i = 0; i < tail && ok; i++)
-			ok = auto_one(&d, t, 0, why, whylen);
-		ok = ok && amodel_read("nvme0", m, why, whylen);
+		ok = ok && auto_tail(&d, t, tail, m0, m, why, whylen);
 		if (!ok)
 			break;
 		explored = m[0].explored - m0[0].explored;
