@@ -319,6 +319,8 @@ static void nvmp_disable(struct nvmp_ctrl *ctrl, bool shutdown, bool dead)
 		blk_mq_tagset_busy_iter(&ctrl->admin_set, nvmp_cancel_rq, ctrl);
 		blk_mq_tagset_wait_completed_request(&ctrl->admin_set);
 	}
+	/* A disabled controller has forgotten its shadow doorbells. */
+	nvmp_dbbuf_disable(ctrl);
 }
 
 /* --- bring-up --------------------------------------------------------------------- */
@@ -351,6 +353,7 @@ static int nvmp_identify_ctrl(struct nvmp_ctrl *ctrl)
 	nvmp_copy_id(ctrl->serial, id->sn, sizeof(id->sn));
 	nvmp_copy_id(ctrl->model, id->mn, sizeof(id->mn));
 	nvmp_copy_id(ctrl->fw_rev, id->fr, sizeof(id->fr));
+	ctrl->oacs = le16_to_cpu(id->oacs);
 	ctrl->oncs = le16_to_cpu(id->oncs);
 	ctrl->vwc = id->vwc;
 	ctrl->sgls = le32_to_cpu(id->sgls);
@@ -498,6 +501,7 @@ static int nvmp_setup_io(struct nvmp_ctrl *ctrl)
 	ret = nvmp_create_io_queues(ctrl);
 	if (ret)
 		return ret;
+	nvmp_dbbuf_enable(ctrl);
 
 	ctrl->io_set.ops = &nvmp_io_ops;
 	ctrl->io_set.nr_hw_queues = ctrl->nr_io + ctrl->nr_poll;
@@ -539,7 +543,11 @@ static int nvmp_restart(struct nvmp_ctrl *ctrl)
 			granted, ctrl->nr_io + ctrl->nr_poll);
 		return -EIO;
 	}
-	return nvmp_create_io_queues(ctrl);
+	ret = nvmp_create_io_queues(ctrl);
+	if (ret)
+		return ret;
+	nvmp_dbbuf_enable(ctrl);
+	return 0;
 }
 
 /* --- namespaces ---------------------------------------------------------------------- */
@@ -941,6 +949,71 @@ static int nvmp_dptr_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(nvmp_dptr);
 
+/*
+ * Doorbell traffic, summed over the I/O queues since the last reset of the
+ * counters (writing 0): how many new SQ tails and CQ heads were published
+ * and how many of them needed an MMIO write.
+ */
+static int nvmp_doorbells_show(struct seq_file *m, void *v)
+{
+	struct nvmp_ctrl *ctrl = m->private;
+	struct nvmp_db_stats sum = { };
+	bool shadow = false;
+	unsigned int i;
+
+	for (i = 1; i < ctrl->nr_queues; i++) {
+		struct nvmp_queue *q = &ctrl->queues[i];
+
+		shadow |= !!READ_ONCE(q->sq_shadow.db);
+		sum.sq_updates += READ_ONCE(q->db_stats.sq_updates);
+		sum.sq_mmio += READ_ONCE(q->db_stats.sq_mmio);
+		sum.commands += READ_ONCE(q->db_stats.commands);
+		sum.batched += READ_ONCE(q->db_stats.batched);
+		sum.cq_updates += READ_ONCE(q->db_stats.cq_updates);
+		sum.cq_mmio += READ_ONCE(q->db_stats.cq_mmio);
+		sum.completions += READ_ONCE(q->db_stats.completions);
+	}
+	seq_printf(m, "shadow %d\ncommands %llu\nbatched %llu\nbatch_left %ld\n"
+		   "sq_updates %llu\nsq_mmio %llu\n"
+		   "completions %llu\ncq_updates %llu\ncq_mmio %llu\n",
+		   shadow, sum.commands, sum.batched,
+		   atomic_long_read(&ctrl->batch_left), sum.sq_updates,
+		   sum.sq_mmio, sum.completions, sum.cq_updates, sum.cq_mmio);
+	return 0;
+}
+
+static ssize_t nvmp_doorbells_write(struct file *file, const char __user *ubuf,
+				    size_t count, loff_t *ppos)
+{
+	struct nvmp_ctrl *ctrl = ((struct seq_file *)file->private_data)->private;
+	unsigned int i, val;
+	int ret;
+
+	ret = kstrtouint_from_user(ubuf, count, 0, &val);
+	if (ret)
+		return ret;
+	if (val)
+		return -EINVAL;
+	atomic_long_set(&ctrl->batch_left, 0);
+	for (i = 1; i < ctrl->nr_queues; i++) {
+		struct nvmp_queue *q = &ctrl->queues[i];
+
+		spin_lock_irq(&q->sq_lock);
+		q->db_stats.commands = 0;
+		q->db_stats.batched = 0;
+		q->db_stats.sq_updates = 0;
+		q->db_stats.sq_mmio = 0;
+		spin_unlock_irq(&q->sq_lock);
+		spin_lock_irq(&q->cq_lock);
+		q->db_stats.completions = 0;
+		q->db_stats.cq_updates = 0;
+		q->db_stats.cq_mmio = 0;
+		spin_unlock_irq(&q->cq_lock);
+	}
+	return count;
+}
+DEFINE_SHOW_STORE_ATTRIBUTE(nvmp_doorbells);
+
 static void nvmp_debugfs_init(struct nvmp_ctrl *ctrl)
 {
 	char name[24];
@@ -953,6 +1026,8 @@ static void nvmp_debugfs_init(struct nvmp_ctrl *ctrl)
 				   &ctrl->fail_mappings, &nvmp_atomic_fops);
 	debugfs_create_file("data_pointers", 0400, ctrl->debugfs, ctrl,
 			    &nvmp_dptr_fops);
+	debugfs_create_file("doorbells", 0600, ctrl->debugfs, ctrl,
+			    &nvmp_doorbells_fops);
 	nvmp_dma_stats_debugfs(&ctrl->dma, ctrl->debugfs);
 }
 
@@ -977,6 +1052,7 @@ static void nvmp_teardown(struct nvmp_ctrl *ctrl)
 	nvmp_free_irqs(ctrl);
 	pci_free_irq_vectors(ctrl->pdev);
 	nvmp_free_queues(ctrl);
+	nvmp_dbbuf_free(ctrl);
 	nvmp_dma_dev_exit(&ctrl->dma);
 	dma_pool_destroy(ctrl->list_pool);
 	if (ctrl->bar)
@@ -1082,9 +1158,10 @@ static int nvmp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		goto out_disable;
 	}
 	dev_info(ctrl->dev,
-		 "nvme%d: %s (fw %s), %u/%u interrupt/poll queues of depth %u, %u vectors, dma_path %s%s\n",
+		 "nvme%d: %s (fw %s), %u/%u interrupt/poll queues of depth %u, %u vectors, %s doorbells, dma_path %s%s\n",
 		 ctrl->instance, ctrl->model, ctrl->fw_rev, ctrl->nr_io,
 		 ctrl->nr_poll, ctrl->q_depth, ctrl->nr_vecs,
+		 ctrl->dbbuf_dbs ? "shadow" : "MMIO",
 		 nvmp_dma_path_name(ctrl->dma.path),
 		 ctrl->dma.iova_capable ? ", IOVA batching available" : "");
 	ret = nvmp_ctrl_cdev_add(ctrl);

@@ -21,6 +21,11 @@ MODULE_PARM_DESC(sgl_threshold,
 
 unsigned int nvmp_io_timeout = 30;
 
+static bool shadow_doorbells = true;
+module_param(shadow_doorbells, bool, 0644);
+MODULE_PARM_DESC(shadow_doorbells,
+		 "Use shadow doorbells where the controller offers them (default Y); read at every controller bring-up and reset");
+
 static struct nvmp_queue *nvmp_rq_queue(struct request *rq)
 {
 	return rq->mq_hctx->driver_data;
@@ -84,21 +89,33 @@ void nvmp_free_queues(struct nvmp_ctrl *ctrl)
 	ctrl->nr_queues = 0;
 }
 
+/* Tell the controller about the commands placed since the last time. */
 static void nvmp_ring_sq(struct nvmp_queue *q)
 {
-	if (q->sq_tail != q->last_sq_tail) {
+	if (q->sq_tail == q->last_sq_tail)
+		return;
+	q->db_stats.sq_updates++;
+	if (nvmp_shadow_db_update(&q->sq_shadow, q->sq_tail)) {
 		writel(q->sq_tail, q->q_db);
-		q->last_sq_tail = q->sq_tail;
+		q->db_stats.sq_mmio++;
 	}
+	q->last_sq_tail = q->sq_tail;
+}
+
+/* Place one command in the SQ; the caller holds sq_lock. */
+static void nvmp_sq_copy(struct nvmp_queue *q, const struct nvme_command *cmd)
+{
+	memcpy(&q->sq_cmds[q->sq_tail], cmd, sizeof(*cmd));
+	if (++q->sq_tail == q->q_depth)
+		q->sq_tail = 0;
+	q->db_stats.commands++;
 }
 
 static void nvmp_submit(struct nvmp_queue *q, struct nvme_command *cmd,
 			bool last)
 {
 	spin_lock(&q->sq_lock);
-	memcpy(&q->sq_cmds[q->sq_tail], cmd, sizeof(*cmd));
-	if (++q->sq_tail == q->q_depth)
-		q->sq_tail = 0;
+	nvmp_sq_copy(q, cmd);
 	if (last)
 		nvmp_ring_sq(q);
 	spin_unlock(&q->sq_lock);
@@ -354,6 +371,10 @@ static void nvmp_unmap_data(struct nvmp_ctrl *ctrl, struct request *rq)
 	}
 }
 
+/*
+ * Map the request's data and fill in the data pointer.  On failure nothing
+ * is left mapped or allocated, the discard ranges included.
+ */
 static blk_status_t nvmp_map_data(struct nvmp_ctrl *ctrl, struct request *rq)
 {
 	struct nvmp_iod *iod = nvmp_iod(rq);
@@ -362,8 +383,10 @@ static blk_status_t nvmp_map_data(struct nvmp_ctrl *ctrl, struct request *rq)
 	blk_status_t ret;
 
 	iod->use_sgl = nvmp_use_sgl(ctrl, rq);
-	if (!nvmp_dma_start(&ctrl->dma, rq, &iod->map, &it))
-		return it.status ? it.status : BLK_STS_IOERR;
+	if (!nvmp_dma_start(&ctrl->dma, rq, &iod->map, &it)) {
+		ret = it.status ? it.status : BLK_STS_IOERR;
+		goto unmap;
+	}
 	iod->mapped = true;
 	/*
 	 * Debug knob: fail once the first range is mapped, so the partial
@@ -467,12 +490,13 @@ static blk_status_t nvmp_setup_cmd(struct request *rq, struct nvme_command *cmd)
 	}
 }
 
-static blk_status_t nvmp_queue_rq(struct blk_mq_hw_ctx *hctx,
-				  const struct blk_mq_queue_data *bd)
+/*
+ * Everything but placing the command in the SQ: build it, map its data,
+ * start the request.  On failure the request is as it came.
+ */
+static blk_status_t nvmp_prep_rq(struct nvmp_queue *q, struct request *rq)
 {
-	struct nvmp_queue *q = hctx->driver_data;
 	struct nvmp_ctrl *ctrl = q->ctrl;
-	struct request *rq = bd->rq;
 	struct nvmp_iod *iod = nvmp_iod(rq);
 	blk_status_t ret;
 
@@ -494,14 +518,72 @@ static blk_status_t nvmp_queue_rq(struct blk_mq_hw_ctx *hctx,
 	iod->cmd.common.command_id = rq->tag;
 	if (blk_rq_nr_phys_segments(rq)) {
 		ret = nvmp_map_data(ctrl, rq);
-		if (ret) {
-			nvmp_unmap_data(ctrl, rq);
+		if (ret)
 			return ret;
-		}
 	}
 	blk_mq_start_request(rq);
-	nvmp_submit(q, &iod->cmd, bd->last);
 	return BLK_STS_OK;
+}
+
+static blk_status_t nvmp_queue_rq(struct blk_mq_hw_ctx *hctx,
+				  const struct blk_mq_queue_data *bd)
+{
+	struct nvmp_queue *q = hctx->driver_data;
+	blk_status_t ret;
+
+	ret = nvmp_prep_rq(q, bd->rq);
+	if (ret)
+		return ret;
+	nvmp_submit(q, &nvmp_iod(bd->rq)->cmd, bd->last);
+	return BLK_STS_OK;
+}
+
+/* Place the prepared requests of @list in @q's SQ, then ring once. */
+static void nvmp_submit_list(struct nvmp_queue *q, struct rq_list *list)
+{
+	struct request *rq;
+
+	if (rq_list_empty(list))
+		return;
+	spin_lock(&q->sq_lock);
+	while ((rq = rq_list_pop(list))) {
+		nvmp_sq_copy(q, &nvmp_iod(rq)->cmd);
+		q->db_stats.batched++;
+	}
+	nvmp_ring_sq(q);
+	spin_unlock(&q->sq_lock);
+}
+
+/*
+ * A plugged batch (io_uring submits one): one doorbell per run of
+ * requests for the same queue instead of one per request.  A request that
+ * cannot be prepared now stays in @rqlist, untouched; blk-mq then issues
+ * it alone through nvmp_queue_rq(), which requeues or fails it.
+ */
+static void nvmp_queue_rqs(struct rq_list *rqlist)
+{
+	struct rq_list batch = { }, left = { };
+	struct nvmp_queue *q = NULL;
+	struct request *rq;
+
+	while ((rq = rq_list_pop(rqlist))) {
+		struct nvmp_queue *rq_q = rq->mq_hctx->driver_data;
+
+		if (rq_q != q) {
+			if (q)
+				nvmp_submit_list(q, &batch);
+			q = rq_q;
+		}
+		if (nvmp_prep_rq(q, rq) == BLK_STS_OK) {
+			rq_list_add_tail(&batch, rq);
+		} else {
+			rq_list_add_tail(&left, rq);
+			atomic_long_inc(&q->ctrl->batch_left);
+		}
+	}
+	if (q)
+		nvmp_submit_list(q, &batch);
+	*rqlist = left;
 }
 
 /* --- completion ------------------------------------------------------------- */
@@ -607,8 +689,14 @@ static int nvmp_process_cq(struct nvmp_queue *q, struct io_comp_batch *iob)
 			q->cq_phase ^= 1;
 		}
 	}
-	if (found)
-		writel(q->cq_head, q->q_db + q->ctrl->db_stride);
+	if (found) {
+		q->db_stats.completions += found;
+		q->db_stats.cq_updates++;
+		if (nvmp_shadow_db_update(&q->cq_shadow, q->cq_head)) {
+			writel(q->cq_head, q->q_db + q->ctrl->db_stride);
+			q->db_stats.cq_mmio++;
+		}
+	}
 	return found;
 }
 
@@ -815,6 +903,7 @@ const struct blk_mq_ops nvmp_admin_ops = {
 
 const struct blk_mq_ops nvmp_io_ops = {
 	.queue_rq = nvmp_queue_rq,
+	.queue_rqs = nvmp_queue_rqs,
 	.commit_rqs = nvmp_commit_rqs,
 	.complete = nvmp_complete_rq,
 	.init_hctx = nvmp_init_hctx,
@@ -946,4 +1035,102 @@ int nvmp_create_io_queues(struct nvmp_ctrl *ctrl)
 		WRITE_ONCE(q->live, true);
 	}
 	return 0;
+}
+
+/* --- shadow doorbells ---------------------------------------------------------- */
+
+/* Point queue @q at its slots in the shadow buffers, or nowhere (@on false). */
+static void nvmp_queue_shadow(struct nvmp_ctrl *ctrl, struct nvmp_queue *q,
+			      bool on)
+{
+	u32 sq = 2 * q->qid * ctrl->db_stride, cq = sq + ctrl->db_stride;
+	struct nvmp_shadow_db s = { }, c = { };
+
+	if (on) {
+		s = (struct nvmp_shadow_db){ ctrl->dbbuf_dbs + sq, ctrl->dbbuf_eis + sq };
+		c = (struct nvmp_shadow_db){ ctrl->dbbuf_dbs + cq, ctrl->dbbuf_eis + cq };
+	}
+	spin_lock_irq(&q->sq_lock);
+	q->sq_shadow = s;
+	spin_unlock_irq(&q->sq_lock);
+	spin_lock_irq(&q->cq_lock);
+	q->cq_shadow = c;
+	spin_unlock_irq(&q->cq_lock);
+}
+
+void nvmp_dbbuf_free(struct nvmp_ctrl *ctrl)
+{
+	if (ctrl->dbbuf_dbs)
+		dma_free_coherent(ctrl->dev, ctrl->dbbuf_size, ctrl->dbbuf_dbs,
+				  ctrl->dbbuf_dbs_dma);
+	if (ctrl->dbbuf_eis)
+		dma_free_coherent(ctrl->dev, ctrl->dbbuf_size, ctrl->dbbuf_eis,
+				  ctrl->dbbuf_eis_dma);
+	ctrl->dbbuf_dbs = NULL;
+	ctrl->dbbuf_eis = NULL;
+	ctrl->dbbuf_size = 0;
+}
+
+/* Every queue back to MMIO doorbells alone: the controller forgot. */
+void nvmp_dbbuf_disable(struct nvmp_ctrl *ctrl)
+{
+	unsigned int i;
+
+	for (i = 1; i < ctrl->nr_queues; i++)
+		nvmp_queue_shadow(ctrl, &ctrl->queues[i], false);
+}
+
+/*
+ * Give the controller shadow doorbells for its I/O queues (the admin
+ * queue keeps MMIO doorbells), after the queues were created and before
+ * any I/O is sent to them: every doorbell starts at 0, as the new queues
+ * do.  Without them, or if the controller refuses, I/O goes on with MMIO
+ * doorbells.
+ */
+void nvmp_dbbuf_enable(struct nvmp_ctrl *ctrl)
+{
+	size_t size = PAGE_ALIGN(ctrl->nr_queues * 2 * ctrl->db_stride *
+				 sizeof(__le32));
+	struct nvme_command c = { };
+	unsigned int i;
+	int ret;
+
+	nvmp_dbbuf_disable(ctrl);
+	if (!READ_ONCE(shadow_doorbells) ||
+	    !(ctrl->oacs & NVME_CTRL_OACS_DBBUF_SUPP) || ctrl->nr_queues < 2) {
+		nvmp_dbbuf_free(ctrl);
+		return;
+	}
+	if (ctrl->dbbuf_size != size)
+		nvmp_dbbuf_free(ctrl);
+	if (!ctrl->dbbuf_size) {
+		ctrl->dbbuf_size = size;
+		ctrl->dbbuf_dbs = dma_alloc_coherent(ctrl->dev, size,
+						     &ctrl->dbbuf_dbs_dma,
+						     GFP_KERNEL);
+		ctrl->dbbuf_eis = dma_alloc_coherent(ctrl->dev, size,
+						     &ctrl->dbbuf_eis_dma,
+						     GFP_KERNEL);
+		if (!ctrl->dbbuf_dbs || !ctrl->dbbuf_eis) {
+			dev_warn(ctrl->dev, "no memory for shadow doorbells: MMIO doorbells only\n");
+			goto fail;
+		}
+	}
+	memset(ctrl->dbbuf_dbs, 0, size);
+	memset(ctrl->dbbuf_eis, 0, size);
+
+	c.dbbuf.opcode = nvme_admin_dbbuf;
+	c.dbbuf.prp1 = cpu_to_le64(ctrl->dbbuf_dbs_dma);
+	c.dbbuf.prp2 = cpu_to_le64(ctrl->dbbuf_eis_dma);
+	ret = nvmp_admin_sync(ctrl, &c, NULL, 0, NULL);
+	if (ret) {
+		dev_warn(ctrl->dev, "Doorbell Buffer Config failed (%d): MMIO doorbells only\n",
+			 ret);
+		goto fail;
+	}
+	for (i = 1; i < ctrl->nr_queues; i++)
+		nvmp_queue_shadow(ctrl, &ctrl->queues[i], true);
+	return;
+fail:
+	nvmp_dbbuf_free(ctrl);
 }

@@ -12,6 +12,7 @@
 #include <linux/nvme.h>
 #include <linux/pci.h>
 #include <nvme-phys/dma.h>
+#include "doorbell.h"
 
 #define NVMP_PAGE_SHIFT		12
 #define NVMP_PAGE		BIT(NVMP_PAGE_SHIFT)
@@ -40,16 +41,34 @@ struct nvmp_dptr_stats {
 	u64 sgl;
 };
 
+/*
+ * Doorbell traffic of one I/O queue (debugfs "doorbells"): plain counters,
+ * each under the lock of its side of the queue.
+ */
+struct nvmp_db_stats {
+	u64 sq_updates;			/* new SQ tails published */
+	u64 sq_mmio;			/* of them, rung through MMIO */
+	u64 commands;			/* commands placed in the SQ */
+	u64 batched;			/* of them, by nvmp_queue_rqs() */
+	u64 cq_updates;			/* new CQ heads published */
+	u64 cq_mmio;			/* of them, rung through MMIO */
+	u64 completions;		/* completion entries reaped */
+};
+
 struct nvmp_queue {
 	struct nvmp_ctrl *ctrl;
-	spinlock_t sq_lock;		/* sq_tail and the SQ slots */
-	spinlock_t cq_lock;		/* cq_head and cq_phase */
+	spinlock_t sq_lock;		/* sq_tail, the SQ slots, sq_shadow */
+	spinlock_t cq_lock;		/* cq_head, cq_phase, cq_shadow */
 	struct nvme_command *sq_cmds;
 	struct nvme_completion *cqes;
 	dma_addr_t sq_dma;
 	dma_addr_t cq_dma;
 	u32 __iomem *q_db;
 	struct blk_mq_tags *tags;
+	/* Shadow doorbells; .db is NULL while the controller has none. */
+	struct nvmp_shadow_db sq_shadow;
+	struct nvmp_shadow_db cq_shadow;
+	struct nvmp_db_stats db_stats;
 	u16 q_depth;
 	u16 sq_tail;
 	u16 last_sq_tail;
@@ -112,6 +131,18 @@ struct nvmp_ctrl {
 	struct dma_pool *list_pool;
 	struct nvmp_dma_dev dma;
 
+	/*
+	 * Shadow doorbell and event index buffers, one page-aligned buffer
+	 * each with a slot per doorbell of every queue the controller may
+	 * have; kept across resets, given to the controller at every
+	 * bring-up (nvmp_dbbuf_enable()).
+	 */
+	__le32 *dbbuf_dbs;
+	__le32 *dbbuf_eis;
+	dma_addr_t dbbuf_dbs_dma;
+	dma_addr_t dbbuf_eis_dma;
+	size_t dbbuf_size;
+
 	struct work_struct reset_work;
 	struct mutex ns_lock;		/* namespaces */
 	struct list_head namespaces;
@@ -122,6 +153,7 @@ struct nvmp_ctrl {
 	char fw_rev[9];
 	u32 max_hw_sectors;
 	u32 sgls;
+	u16 oacs;
 	u16 oncs;
 	u8 vwc;
 	u32 nn;
@@ -130,6 +162,8 @@ struct nvmp_ctrl {
 	struct nvmp_dptr_stats __percpu *dptr_stats;
 	atomic_t drop_completions;	/* debug: swallow the next N completions */
 	atomic_t fail_mappings;		/* debug: fail the next N mappings */
+	/* Requests nvmp_queue_rqs() could not prepare and gave back. */
+	atomic_long_t batch_left;
 };
 
 /* Per-request data, behind each struct request. */
@@ -169,6 +203,9 @@ int nvmp_alloc_queue(struct nvmp_ctrl *ctrl, u16 qid, u16 depth);
 void nvmp_free_queues(struct nvmp_ctrl *ctrl);
 void nvmp_init_queue(struct nvmp_queue *q);
 int nvmp_create_io_queues(struct nvmp_ctrl *ctrl);
+void nvmp_dbbuf_enable(struct nvmp_ctrl *ctrl);
+void nvmp_dbbuf_disable(struct nvmp_ctrl *ctrl);
+void nvmp_dbbuf_free(struct nvmp_ctrl *ctrl);
 int nvmp_request_irqs(struct nvmp_ctrl *ctrl);
 void nvmp_free_irqs(struct nvmp_ctrl *ctrl);
 void nvmp_reap_all(struct nvmp_ctrl *ctrl);
