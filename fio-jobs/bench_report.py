@@ -88,6 +88,19 @@ def read_snapshot(path):
     return cpu, disk
 
 
+def read_irq(path):
+    """The "irq N" line of a counting-pass snapshot (see load_count): N, or None.
+
+    read_snapshot() passes over that line; this reads it alone.
+    """
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 2 and parts[0] == "irq" and parts[1].isdigit():
+                return int(parts[1])
+    return None
+
+
 def load_fio_json(path):
     """fio's JSON output; fio may put "Saving output of prerun ..." lines before it."""
     with open(path, encoding="utf-8", errors="replace") as f:
@@ -290,8 +303,112 @@ def load_mode(raw):
     return {
         "label": label, "info": info, "jobs": jobs, "variants": variants,
         "rounds": rounds, "job_opts": job_opts, "skipped": skipped, "cells": cells,
-        "missing_rounds": missing,
+        "missing_rounds": missing, "count": load_count(raw, info),
     }
+
+
+COUNT_DIR = "count"
+COUNT_FILES = (".pre", ".post", ".doorbells", ".qemu")
+
+
+def load_count(raw, info):
+    """The untimed counting pass of one raw folder, if it ran.
+
+    After the rounds, bench-run runs each job once more on auto and on the
+    in-tree driver for info's count_ios I/Os, and writes count/JOB.VARIANT.*:
+    .pre and .post (snapshots as the rounds' ones, plus "irq N": the
+    interrupts of the controller's vectors, all CPUs), .doorbells (nvme-phys:
+    its debugfs doorbell counters, reset before the run) and .qemu (in the
+    guest, written by compare from QEMU's trace events: sq_mmio, cq_mmio,
+    msix).  The I/Os of a run are the reads and writes the disk completed
+    between the snapshots (diskstats fields 1 and 5).  Doorbell writes come
+    from .qemu where there is one (both drivers counted alike), else from
+    .doorbells (nvme-phys only).
+
+    Returns a dict: ran (False without a count/ folder), why (then: the
+    reason), ios_asked (count_ios, or None), source (info's count_source)
+    and cells: (variant, job) -> a dict of ios, irq, irq_per_io, sq_db,
+    cq_db, sq_db_per_io, cq_db_per_io, db_per_io, msix_per_io, db_source
+    ("qemu", "driver" or None), driver (the .doorbells counters, or None),
+    driver_sq_mmio_per_io and driver_cq_mmio_per_io (from .doorbells, also
+    when .qemu gave the figures), error (no I/O count: why) and why (a
+    figure left out: why, or None).
+    """
+    asked = info.get("count_ios", "")
+    asked = int(asked) if asked.isdigit() else None
+    out = {"ran": False, "why": None, "ios_asked": asked or None,
+           "source": info.get("count_source") or None, "cells": {}}
+    cdir = os.path.join(raw, COUNT_DIR)
+    if not os.path.isdir(cdir):
+        out["why"] = ("count_ios=0" if asked == 0 else
+                      "count_ios=%d, but no count/ folder" % asked if asked else
+                      "no count_ios in info, no count/ folder")
+        return out
+    out["ran"] = True
+    names = set()
+    for name in os.listdir(cdir):
+        for suffix in COUNT_FILES:
+            if name.endswith(suffix) and "." in name[:-len(suffix)]:
+                j, v = name[:-len(suffix)].rsplit(".", 1)
+                if v in VARIANTS:
+                    names.add((v, j))
+    guest = info.get("guest") == "1" or out["source"] == "qemu"
+    for v, j in sorted(names):
+        base = os.path.join(cdir, "%s.%s" % (j, v))
+        c = {"ios": None, "irq": None, "irq_per_io": None, "sq_db": None, "cq_db": None,
+             "sq_db_per_io": None, "cq_db_per_io": None, "db_per_io": None, "msix_per_io": None,
+             "db_source": None, "driver": None, "driver_sq_mmio_per_io": None,
+             "driver_cq_mmio_per_io": None, "error": None, "why": None}
+        out["cells"][(v, j)] = c
+        whys = []
+        have = [os.path.exists(base + s) for s in (".pre", ".post")]
+        if not all(have):
+            c["error"] = "no %s snapshot" % " and no ".join(
+                s for s, h in zip((".pre", ".post"), have) if not h)
+            continue
+        pre, post = read_snapshot(base + ".pre")[1], read_snapshot(base + ".post")[1]
+        if not pre or not post or len(pre) < 5 or len(post) < 5:
+            c["error"] = "no diskstats line in the snapshots"
+            continue
+        c["ios"] = (post[0] - pre[0]) + (post[4] - pre[4])
+        if c["ios"] <= 0:
+            c["error"] = "the disk completed no I/O between the snapshots"
+            continue
+        ios = float(c["ios"])
+        irq = [read_irq(base + ".pre"), read_irq(base + ".post")]
+        if None in irq:
+            whys.append("no irq line in the snapshots")
+        else:
+            c["irq"] = irq[1] - irq[0]
+            c["irq_per_io"] = c["irq"] / ios
+        if os.path.exists(base + ".doorbells"):
+            c["driver"] = read_stats(base + ".doorbells")
+            for k in ("sq_mmio", "cq_mmio"):
+                if isinstance(c["driver"].get(k), int):
+                    c["driver_%s_per_io" % k] = c["driver"][k] / ios
+        q = read_stats(base + ".qemu") if os.path.exists(base + ".qemu") else None
+        if q is not None:
+            c["db_source"] = "qemu"
+            c["sq_db"], c["cq_db"] = q.get("sq_mmio"), q.get("cq_mmio")
+            if isinstance(q.get("msix"), int):
+                c["msix_per_io"] = q["msix"] / ios
+        elif c["driver"] is not None and v != INTREE:
+            c["db_source"] = "driver"
+            c["sq_db"], c["cq_db"] = c["driver"].get("sq_mmio"), c["driver"].get("cq_mmio")
+        elif v == INTREE:
+            whys.append("no QEMU doorbell count for this run" if guest else
+                        "no doorbell counts for the in-tree driver outside the guest")
+        else:
+            whys.append("no doorbell counts (neither .qemu nor .doorbells)")
+        if c["db_source"]:
+            if isinstance(c["sq_db"], int) and isinstance(c["cq_db"], int):
+                c["sq_db_per_io"], c["cq_db_per_io"] = c["sq_db"] / ios, c["cq_db"] / ios
+                c["db_per_io"] = (c["sq_db"] + c["cq_db"]) / ios
+            else:
+                whys.append("no sq_mmio or cq_mmio in .%s" % ("qemu" if q is not None else "doorbells"))
+                c["sq_db"] = c["cq_db"] = None
+        c["why"] = "; ".join(whys) or None
+    return out
 
 
 def _lines(path):
@@ -361,6 +478,7 @@ def analyse(mode):
         key = mode["headline"][j][0]
         for ref, name in (("page", "vs_page"), (INTREE, "vs_intree")):
             a[name] = speed(a, res.get((ref, j)), key)
+    mode["paired"] = {j: paired(mode, j) for j in mode["jobs"]}
     mode["verdict"] = verdict(mode)
     return mode
 
@@ -501,16 +619,25 @@ def verdict(mode):
 
 # --- targets -----------------------------------------------------------------
 
-def no_figure(mode, v, j):
-    """Why the cell (v, j) of mode has no map+unmap figure, or None if it has one."""
+def no_cell(mode, v, j, has, lacking):
+    """Why the cell (v, j) of mode is not usable, or None if has(cell) holds.
+
+    lacking: the reason to give when the cell ran but has() is false and
+    fio gave no error.
+    """
     a = mode["agg"].get((v, j))
     if v not in mode["variants"] or a is None:
         return "%s was not run" % v
     if a.get("skipped"):
         return "%s skipped: %s" % (v, re.sub(r"^skipped: *", "", a.get("error") or "?"))
-    if a.get(MU) is None:
-        return "%s failed: %s" % (v, a.get("error") or "no map+unmap figure")
+    if not has(a):
+        return "%s failed: %s" % (v, a.get("error") or lacking)
     return None
+
+
+def no_figure(mode, v, j):
+    """Why the cell (v, j) of mode has no map+unmap figure, or None if it has one."""
+    return no_cell(mode, v, j, lambda a: a.get(MU) is not None, "no map+unmap figure")
 
 
 def target_check(target, mode, j, v, than, limit, check, left_out=None):
@@ -619,6 +746,250 @@ def target_rows(modes, checks=None):
     return head, rows, tally
 
 
+# --- parity with the in-tree driver (issue 17) ----------------------------------
+
+T17 = "17"
+PARITY_PATH = "auto"
+# auto/in-tree of the headline figure, median of the per-round ratios, at
+# least this for these jobs; at most PARITY_LAT for every p50-latency job.
+PARITY_JOBS = [("randread-4k-qd32", "iops", 0.95), ("seqread-1m", "mbps", 0.95)]
+PARITY_LAT = 1.0
+PARITY_DB_JOB = "randread-4k-qd32"
+FIGURE_NAMES = {"p50_us": "p50 latency", "iops": "IOPS", "mbps": "MB/s",
+                "db_per_io": "doorbell writes/IO"}
+
+
+def no_rounds(mode, v, j):
+    """Why the cell (v, j) of mode has no round that worked, or None if it has one."""
+    return no_cell(mode, v, j, lambda a: a.get("rounds"), "no round worked")
+
+
+def paired(mode, j, key=None, v=PARITY_PATH, ref=INTREE):
+    """The ratios v/ref of job j's headline figure, round by round, in one mode.
+
+    Only rounds in which both cells worked make a pair: the two ran in the
+    same round, so whatever moved the whole guest from round to round moves
+    both.  key: the figure (default: the job's headline figure).  The ratio
+    is v's figure over ref's whatever the figure: for a p50 latency below 1
+    is faster, for IOPS and MB/s above 1.  Returns a dict:
+    figure (the key), ratios ([round, ratio] per pair), pairs, median, min
+    and max of the ratios (None without pairs), and why (without pairs: the
+    reason).
+    """
+    key = key or mode["headline"][j][0]
+    out = {"figure": key, "ratios": [], "pairs": 0, "median": None, "min": None, "max": None,
+           "why": None}
+    good = {}
+    for x in (v, ref):
+        good[x] = {r["round"]: r[key] for r in mode["cells"].get((x, j), [])
+                   if r.get("ok") and r.get(key) is not None}
+    for rnd in sorted(set(good[v]) & set(good[ref])):
+        if good[ref][rnd]:
+            out["ratios"].append([rnd, good[v][rnd] / good[ref][rnd]])
+    vals = [r[1] for r in out["ratios"]]
+    if vals:
+        out.update(pairs=len(vals), median=statistics.median(vals), min=min(vals), max=max(vals))
+        return out
+    whys = [w for w in (no_rounds(mode, v, j), no_rounds(mode, ref, j)) if w]
+    if not whys:
+        whys.append("no round in which both worked (%s: round %s; %s: round %s)" % (
+            v, ", ".join(str(r) for r in sorted(good[v])) or "none",
+            ref, ", ".join(str(r) for r in sorted(good[ref])) or "none"))
+    out["why"] = "; ".join(whys)
+    return out
+
+
+def parity_check(mode, j, key, limit, lower):
+    """One target of issue 17 on the paired ratios auto/in-tree of job j."""
+    t = {"target": T17, "mode": mode["label"], "job": j, "path": PARITY_PATH, "than": INTREE,
+         "check": "auto/in-tree %s %s %g" % (FIGURE_NAMES.get(key, key), "≤" if lower else "≥", limit),
+         "figure": key, "pairs": 0, "ratio": None, "min": None, "max": None, "limit_ratio": limit,
+         "lower": lower, "value": None, "than_value": None, "result": "no data", "why": None}
+    if j not in mode["jobs"]:
+        t["why"] = "%s was not run in %s" % (j, mode["label"])
+        return t
+    p = paired(mode, j, key)
+    t["pairs"], t["ratio"], t["min"], t["max"] = p["pairs"], p["median"], p["min"], p["max"]
+    if not p["pairs"]:
+        t["why"] = p["why"]
+        return t
+    if (t["ratio"] <= limit) if lower else (t["ratio"] >= limit):
+        t["result"] = "met"
+    elif (t["min"] <= limit) if lower else (t["max"] >= limit):
+        # Some round is on the right side of the limit: the median is not,
+        # but the rounds scatter across it.
+        t["result"] = "within the spread"
+    else:
+        t["result"] = "not met"
+    if p["pairs"] < 2:
+        t["why"] = "one round: no spread"
+    return t
+
+
+def doorbell_check(mode, j=PARITY_DB_JOB):
+    """Issue 17: auto's doorbell writes per I/O at most the in-tree driver's (counting pass)."""
+    t = {"target": T17, "mode": mode["label"], "job": j, "path": PARITY_PATH, "than": INTREE,
+         "check": "auto doorbell writes/IO ≤ in-tree's", "figure": "db_per_io", "pairs": None,
+         "ratio": None, "min": None, "max": None, "limit_ratio": 1.0, "lower": True,
+         "value": None, "than_value": None, "result": "no data", "why": None}
+    cnt = mode.get("count") or {}
+    if not cnt.get("ran"):
+        t["why"] = "the counting pass did not run (%s)" % (cnt.get("why") or "no count/ folder")
+        return t
+    whys = []
+    cells = {}
+    for v in (PARITY_PATH, INTREE):
+        c = cnt["cells"].get((v, j))
+        if c is None:
+            whys.append("%s was not counted in %s" % (v, j))
+        elif c["db_per_io"] is None:
+            whys.append("%s: %s" % (v, c["error"] or c["why"] or "no doorbell count"))
+        else:
+            cells[v] = c
+    if not whys and cells[PARITY_PATH]["db_source"] != cells[INTREE]["db_source"]:
+        whys.append("counted by different sources (auto: %s, in-tree: %s)" % (
+            cells[PARITY_PATH]["db_source"], cells[INTREE]["db_source"]))
+    if whys:
+        t["why"] = "; ".join(whys)
+        return t
+    t["value"], t["than_value"] = cells[PARITY_PATH]["db_per_io"], cells[INTREE]["db_per_io"]
+    if t["than_value"]:
+        t["ratio"] = t["value"] / t["than_value"]
+    t["result"] = "met" if t["value"] <= t["than_value"] else "not met"
+    return t
+
+
+def parity_targets(modes):
+    """Issue 17's targets, auto against the in-tree driver, in every mode.
+
+    a. randread-4k-qd32 IOPS and seqread-1m MB/s: the median of the
+       per-round ratios auto/in-tree (paired()) at least 0.95: met; below,
+       but the largest ratio at least 0.95: within the spread; else not met;
+    b. every job whose headline figure is the p50 latency: the median ratio
+       auto/in-tree at most 1: met; above, but the smallest at most 1:
+       within the spread; else not met;
+    c. randread-4k-qd32, from the counting pass: auto's doorbell writes per
+       I/O no more than the in-tree driver's: met or not met.
+    One pair judges too, but says "one round: no spread" in why.  One dict
+    per check (after issue 4's in targets.json): target ("17"), mode, job,
+    path ("auto"), than ("in-tree"), check (its words), figure (the key
+    compared), pairs (c: None), ratio (the median ratio; c: auto's figure
+    over in-tree's), min, max, limit_ratio, lower (True: at most the
+    limit), value and than_value (c: the two drivers' doorbell writes per
+    I/O), result (one of TARGET_RESULTS) and why (no data: the reason).
+    """
+    out = []
+    for m in modes:
+        for j, key, limit in PARITY_JOBS:
+            out.append(parity_check(m, j, key, limit, False))
+        for j in m["jobs"]:
+            if m["headline"][j][0] == "p50_us":
+                out.append(parity_check(m, j, "p50_us", PARITY_LAT, True))
+        out.append(doorbell_check(m))
+    return out
+
+
+def parity_result(t):
+    """The result column of one parity target."""
+    if t["result"] == "no data":
+        return "no data: " + t["why"]
+    text = t["result"]
+    if t["figure"] == "db_per_io":
+        text += " (auto %.2f, in-tree %.2f per I/O)" % (t["value"], t["than_value"])
+    if t["why"]:
+        text += "; " + t["why"]
+    return text
+
+
+def parity_rows(checks):
+    """Header and rows of the parity table, and its tally line."""
+    head = ["mode", "job", "figure", "pairs", "median ratio", "[min, max]", "limit", "result"]
+    rows, count = [], dict.fromkeys(TARGET_RESULTS, 0)
+    for t in checks:
+        count[t["result"]] += 1
+        db = t["figure"] == "db_per_io"
+        fig = FIGURE_NAMES.get(t["figure"], t["figure"])
+        rows.append([
+            t["mode"], t["job"], fig + (" (counted)" if db else ""),
+            "—" if db else str(t["pairs"]),
+            "{:.3f}×".format(t["ratio"]) if t["ratio"] is not None else "n/a",
+            "[{:.3f}, {:.3f}]".format(t["min"], t["max"]) if t["min"] is not None else "—",
+            ("≤ in-tree's" if db else "%s %.2f×" % ("≤" if t["lower"] else "≥", t["limit_ratio"])),
+            parity_result(t)])
+    tally = "parity: %d met, %d within the spread, %d not met, %d without data" % tuple(
+        count[r] for r in TARGET_RESULTS)
+    return head, rows, tally
+
+
+PARITY_TEXT = ("Issue 17's targets, reported, not enforced: auto against the in-tree driver "
+               "on the job's headline figure, as ratios of the two cells of the same round "
+               "(rounds where either failed are left out), so that whatever moves the whole "
+               "guest from round to round moves both: (a) randread-4k-qd32 IOPS and seqread-1m "
+               "MB/s, auto/in-tree at least 0.95; (b) every one-I/O-at-a-time job, p50 latency "
+               "auto/in-tree at most 1 (below 1: auto is faster); (c) randread-4k-qd32, "
+               "doorbell writes per I/O in the counting pass, auto's no more than the in-tree "
+               "driver's.  median ratio: the median of the per-round ratios; [min, max]: the "
+               "smallest and largest.  `within the spread`: the median misses the limit, but "
+               "some round's ratio meets it.  Which controller each driver has moves the "
+               "queue-depth figures too (docs/parity.md).")
+
+
+def count_rows(mode):
+    """Header and rows of one mode's counting-pass table, and the notes under it."""
+    cnt = mode["count"]
+    head = ["job", "path", "I/Os", "irq/IO", "SQ db/IO", "CQ db/IO", "db/IO"]
+    rows, notes = [], []
+    jobs = list(mode["jobs"]) + sorted({j for _v, j in cnt["cells"]} - set(mode["jobs"]))
+    order = [INTREE, PARITY_PATH] + [v for v in PATHS if v != PARITY_PATH]
+    f2 = lambda x: "%.2f" % x if x is not None else "n/a"
+    for j in jobs:
+        for v in order:
+            c = cnt["cells"].get((v, j))
+            if c is None:
+                if v in (INTREE, PARITY_PATH):
+                    rows.append([j, v] + ["n/a"] * 5)
+                    notes.append("- %s / %s: not counted (no count/%s.%s.* files)." % (j, v, j, v))
+                continue
+            rows.append([j, v, fmt_num(c["ios"], 0)] + [f2(c[k]) for k in (
+                "irq_per_io", "sq_db_per_io", "cq_db_per_io", "db_per_io")])
+            if c["error"] or c["why"]:
+                notes.append("- %s / %s: %s." % (j, v, c["error"] or c["why"]))
+            if c["db_source"] == "qemu" and c["driver_sq_mmio_per_io"] is not None:
+                notes.append("- %s / %s: nvme-phys's own counters: %s SQ + %s CQ doorbell writes per "
+                             "I/O (QEMU's: %s + %s)." % (
+                                 j, v, f2(c["driver_sq_mmio_per_io"]), f2(c["driver_cq_mmio_per_io"]),
+                                 f2(c["sq_db_per_io"]), f2(c["cq_db_per_io"])))
+    return head, rows, notes
+
+
+def count_title(mode):
+    n = mode["count"]["ios_asked"]
+    return "Interrupts and doorbell writes per I/O (untimed counting pass%s)" % (
+        ", %s I/Os per run" % fmt_num(n, 0) if n else "")
+
+
+def count_report(mode):
+    """The lines of one mode's counting-pass table in the report."""
+    cnt = mode["count"]
+    if not cnt["ran"]:
+        return ["The counting pass (interrupts and doorbell writes per I/O) did not run (%s)." % cnt["why"]]
+    src = {"qemu": "QEMU's trace events of the controller's doorbell registers, for both drivers",
+           "driver": "nvme-phys's debugfs counters (`doorbells`: sq_mmio, cq_mmio); none for the "
+                     "in-tree driver"}.get(cnt["source"], "QEMU's trace events where there are any, "
+                                                            "else nvme-phys's debugfs counters")
+    L = ["**%s.**" % count_title(mode), "",
+         "Each job once more on the in-tree driver and on auto after the rounds, not timed.  "
+         "I/Os: the reads and writes the disk completed (/proc/diskstats); irq: the interrupts "
+         "of the controller's vectors (/proc/interrupts, all CPUs); doorbell writes (db): %s." % src,
+         ""]
+    head, rows, notes = count_rows(mode)
+    L.extend(md_table(head, rows))
+    if notes:
+        L.append("")
+        L.extend(notes)
+    return L
+
+
 # --- the instruction clock -------------------------------------------------------
 
 IC_SHAPES = ["4k", "pages", "huge"]
@@ -718,9 +1089,17 @@ def icount_report(ic):
 # --- writing -----------------------------------------------------------------
 
 def summary(modes):
+    """summary.json: mode -> path -> job -> the cell's medians (SUMMARY_KEYS).
+
+    auto's cells also hold paired_vs_intree (paired(): the per-round ratios
+    auto/in-tree of the headline figure, their median, min and max), and
+    the cells the counting pass counted hold count (load_count()'s figures
+    of the cell); without a counting pass there is no count key.
+    """
     out = {}
     for m in modes:
         d = out.setdefault(m["label"], {})
+        counted = m.get("count", {}).get("cells", {})
         for v in m["variants"]:
             for j in m["jobs"]:
                 a = m["agg"].get((v, j))
@@ -733,6 +1112,10 @@ def summary(modes):
                     cell["skipped"] = True
                 if a.get("error"):
                     cell["error"] = a["error"]
+                if v == PARITY_PATH and j in m.get("paired", {}):
+                    cell["paired_vs_intree"] = m["paired"][j]
+                if (v, j) in counted:
+                    cell["count"] = counted[(v, j)]
                 d.setdefault(v, {})[j] = cell
     return out
 
@@ -958,6 +1341,8 @@ def report(run_dir, modes, meta, previous, plots):
         head, rows = table_rows(m)
         L.extend(md_table(head, rows))
         L.append("")
+        L.extend(count_report(m))
+        L.append("")
         L.append("**Verdict (%s).**" % m["label"])
         L.append("")
         L.extend(m["verdict"])
@@ -977,6 +1362,15 @@ def report(run_dir, modes, meta, previous, plots):
              "round-to-round spread of the two figures (as for `≈`)." % T1_JOB)
     L.append("")
     head, rows, tally = target_rows(modes)
+    L.extend(md_table(head, rows))
+    L.append("")
+    L.append(tally + ".")
+    L.append("")
+    L.append("## Parity with the in-tree driver (paired per round)")
+    L.append("")
+    L.append(PARITY_TEXT)
+    L.append("")
+    head, rows, tally = parity_rows(parity_targets(modes))
     L.extend(md_table(head, rows))
     L.append("")
     L.append(tally + ".")
@@ -1007,15 +1401,18 @@ def report(run_dir, modes, meta, previous, plots):
     L.append("")
     L.append("## Files")
     L.append("")
-    L.append("- `summary.json`: the medians per mode, path and job; `targets.json`: the targets' "
-             "results.")
+    L.append("- `summary.json`: the medians per mode, path and job (auto's also its paired ratios "
+             "to the in-tree driver, the counted cells their counts per I/O); `targets.json`: the "
+             "targets' results, issue 4's and then the parity targets.")
     if ic:
         L.append("- `targets-icount.json`: the same checks on the instruction clock; "
                  "`<mode>/icount/`: its boot, with `map-cost.txt` (fio-jobs/map-cost-run's totals "
                  "per shape and path), the console log and dmesg.")
     L.append("- `<mode>/raw/`: fio's JSON and messages per round (`rN/fio.json`, `rN/fio.log`), the job "
              "file fio ran (`rN/job.fio`), the driver statistics (`rN/<job>.<path>.dma`) and CPU/disk "
-             "snapshots (`.pre`, `.post`) per run; `<mode>/console.log`, `<mode>/dmesg`: the guest's.")
+             "snapshots (`.pre`, `.post`) per run; `count/`: the counting pass's snapshots (with "
+             "`irq`), doorbell counters (`.doorbells`) and QEMU's counts (`.qemu`); "
+             "`<mode>/console.log`, `<mode>/dmesg`: the guest's.")
     if plots:
         L.append("- Plots: " + ", ".join("`%s`" % p for p in plots) + ".")
     return "\n".join(L) + "\n"
@@ -1062,7 +1459,7 @@ def build(run_dir, meta=None):
         json.dump(summary(modes), f, indent=1, sort_keys=False)
         f.write("\n")
     with open(os.path.join(run_dir, "targets.json"), "w", encoding="utf-8") as f:
-        json.dump(targets(modes), f, indent=1)
+        json.dump(targets(modes) + parity_targets(modes), f, indent=1)
         f.write("\n")
     with open(os.path.join(run_dir, "plotdata.json"), "w", encoding="utf-8") as f:
         json.dump(plot_data(modes), f)
@@ -1104,11 +1501,25 @@ def terminal_tables(modes, run_dir=None):
         if any(r[-1].endswith("*") for r in rows):
             out.append("* some rounds failed or did not run: see the report")
         out.append("")
+        if m["count"]["ran"]:
+            # Indented: the lines that start with a job name are the table above.
+            out.append(count_title(m) + ":")
+            head, rows, _notes = count_rows(m)
+            out.extend("  " + l for l in text_table(head, rows))
+        else:
+            out.append("Counting pass: did not run (%s)." % m["count"]["why"])
+        out.append("")
         out.extend(l.replace("**", "") for l in m["verdict"])
     head, rows, tally = target_rows(modes)
     out.append("")
     out.append("== Targets (map+unmap ns per request, medians; see the report)")
     out.extend(text_table(head, rows, left=(0, 1, 2, 3, len(head) - 1)))
+    out.append("")
+    out.append(tally)
+    head, rows, tally = parity_rows(parity_targets(modes))
+    out.append("")
+    out.append("== Parity with the in-tree driver (auto/in-tree, paired per round; see the report)")
+    out.extend(text_table(head, rows, left=(0, 1, 2, len(head) - 1)))
     out.append("")
     out.append(tally)
     ic = load_icount(run_dir) if run_dir else []
