@@ -97,7 +97,7 @@ nvme get-feature "$ctrl" -f 7
 echo "nvme list:"
 nvme list
 if nvme list | grep -q "$ours"; then
-	echo "nvme list now shows $ours: update README.md"
+	echo "nvme list now shows $ours: update README.md and docs/passthrough.md"
 fi
 nvme list | grep -q "/dev/${theirs}n1"
 
