@@ -22,21 +22,6 @@ static struct drv_iod *drv_cur;
 
 /* --- block/'s entry points, watched (ld --wrap) ----------------------------- */
 
-bool __real_nvmp_dma_start(struct nvmp_dma_dev *dd, struct request *rq,
-			   struct nvmp_dma_map *map, struct nvmp_dma_iter *iter);
-bool __real_nvmp_dma_next(struct nvmp_dma_dev *dd, struct request *rq,
-			  struct nvmp_dma_map *map, struct nvmp_dma_iter *iter);
-void __real_nvmp_dma_unmap(struct nvmp_dma_dev *dd, struct request *rq,
-			   struct nvmp_dma_map *map, nvmp_dma_addr_fn addr_fn,
-			   void *cookie);
-bool __wrap_nvmp_dma_start(struct nvmp_dma_dev *dd, struct request *rq,
-			   struct nvmp_dma_map *map, struct nvmp_dma_iter *iter);
-bool __wrap_nvmp_dma_next(struct nvmp_dma_dev *dd, struct request *rq,
-			  struct nvmp_dma_map *map, struct nvmp_dma_iter *iter);
-void __wrap_nvmp_dma_unmap(struct nvmp_dma_dev *dd, struct request *rq,
-			   struct nvmp_dma_map *map, nvmp_dma_addr_fn addr_fn,
-			   void *cookie);
-
 static bool drv_note(struct nvmp_dma_map *map, const struct nvmp_dma_iter *it,
 		     bool more)
 {
@@ -103,7 +88,7 @@ static dma_addr_t drv_check_back(void *cookie, u32 len)
 		sim_violation("driver: unmap walks segment %u as %u bytes, it was mapped as %u",
 			      k, len, iod->ranges[k].len);
 	if (iod->ranges[k].addr != addr)
-		sim_violation("driver: the %s give segment %u back at %#llx, it was mapped at %#llx",
+		sim_violation("driver: the %s give segment %u back at %#llx, mapped at %#llx",
 			      iod->use == DRV_RAW ? "record" :
 			      iod->dptr.use_sgl ? "SGL" : "PRPs", k,
 			      (unsigned long long)addr,
@@ -311,7 +296,7 @@ static bool drv_view_prps(const struct drv_iod *iod, u32 total, drv_chunk_fn fn,
 		u64 e;
 
 		if (!drv_read_list(cur, 8, &p)) {
-			snprintf(why, whylen, "PRP list pointer %#llx is not in a list page (%u bytes left)",
+			snprintf(why, whylen, "PRP list pointer %#llx not in a list page (%u left)",
 				 (unsigned long long)cur, left);
 			return false;
 		}
@@ -338,6 +323,7 @@ bool drv_device_view(const struct drv_iod *iod, u32 total, drv_chunk_fn fn,
 		     void *ctx, char *why, size_t whylen)
 {
 	bool sgl = iod->cmd.flags & NVME_CMD_SGL_METABUF;
+	bool want_sgl = iod->use == DRV_SGL;
 	unsigned int i;
 
 	if (iod->use == DRV_RAW) {
@@ -345,7 +331,7 @@ bool drv_device_view(const struct drv_iod *iod, u32 total, drv_chunk_fn fn,
 			fn(ctx, iod->ranges[i].addr, iod->ranges[i].len);
 		return true;
 	}
-	if (sgl != (iod->use == DRV_SGL)) {
+	if (sgl != want_sgl) {
 		snprintf(why, whylen, "%s asked for, the command says %s",
 			 drv_consumer_names[iod->use], sgl ? "SGL" : "PRPs");
 		return false;

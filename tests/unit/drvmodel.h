@@ -89,4 +89,20 @@ bool drv_device_view(const struct drv_iod *iod, u32 total, drv_chunk_fn fn,
 /* After a failed run: forget what the run left behind. */
 void drv_iod_forget(struct drv_iod *iod);
 
+/* block/'s entry points as the link wraps them (drvmodel.c). */
+bool __real_nvmp_dma_start(struct nvmp_dma_dev *dd, struct request *rq,
+			   struct nvmp_dma_map *map, struct nvmp_dma_iter *iter);
+bool __real_nvmp_dma_next(struct nvmp_dma_dev *dd, struct request *rq,
+			  struct nvmp_dma_map *map, struct nvmp_dma_iter *iter);
+void __real_nvmp_dma_unmap(struct nvmp_dma_dev *dd, struct request *rq,
+			   struct nvmp_dma_map *map, nvmp_dma_addr_fn addr_fn,
+			   void *cookie);
+bool __wrap_nvmp_dma_start(struct nvmp_dma_dev *dd, struct request *rq,
+			   struct nvmp_dma_map *map, struct nvmp_dma_iter *iter);
+bool __wrap_nvmp_dma_next(struct nvmp_dma_dev *dd, struct request *rq,
+			  struct nvmp_dma_map *map, struct nvmp_dma_iter *iter);
+void __wrap_nvmp_dma_unmap(struct nvmp_dma_dev *dd, struct request *rq,
+			   struct nvmp_dma_map *map, nvmp_dma_addr_fn addr_fn,
+			   void *cookie);
+
 #endif /* NVMP_UNIT_DRVMODEL_H */

@@ -34,7 +34,7 @@ struct dma_pool *dma_pool_create(const char *name, struct device *dev,
 	if (!pool)
 		return NULL;
 	if (align > size || size % align)
-		sim_violation("dma_pool_create(%s): size %zu, alignment %zu",
+		sim_violation("%s(%s): size %zu, alignment %zu", __func__,
 			      name, size, align);
 	pool->name = name;
 	pool->size = size;
@@ -47,7 +47,7 @@ void dma_pool_destroy(struct dma_pool *pool)
 
 	for (i = 0; i < SIM_POOL_MAX; i++)
 		if (sim_blocks[i].va && sim_blocks[i].pool == pool)
-			sim_violation("dma_pool_destroy(%s) with blocks live",
+			sim_violation("%s(%s) with blocks live", __func__,
 				      pool->name);
 	free(pool);
 }
@@ -87,15 +87,15 @@ void dma_pool_free(struct dma_pool *pool, void *vaddr, dma_addr_t addr)
 		if (sim_blocks[i].va == vaddr)
 			break;
 	if (i == SIM_POOL_MAX) {
-		sim_violation("dma_pool_free(%p) of a block the pool did not hand out",
-			      vaddr);
+		sim_violation("%s(%p) of a block the pool did not hand out",
+			      __func__, vaddr);
 		return;
 	}
 	if (sim_blocks[i].pool != pool)
-		sim_violation("dma_pool_free(%s) of a block of pool %s", pool->name,
-			      sim_blocks[i].pool->name);
+		sim_violation("%s(%s) of a block of pool %s", __func__,
+			      pool->name, sim_blocks[i].pool->name);
 	if (sim_blocks[i].dma != addr)
-		sim_violation("dma_pool_free of a block as %#llx, it is %#llx",
+		sim_violation("%s of a block as %#llx, it is %#llx", __func__,
 			      (unsigned long long)addr,
 			      (unsigned long long)sim_blocks[i].dma);
 	free(sim_blocks[i].va);
