@@ -8,9 +8,12 @@
 
 #include <linux/types.h>
 
-typedef struct {
+struct shim_atomic {
 	int counter;
-} atomic_t;
+};
+
+/* The kernel's name for it (a typedef there). */
+#define atomic_t	struct shim_atomic
 
 #define ATOMIC_INIT(i)	{ (i) }
 
