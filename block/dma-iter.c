@@ -298,8 +298,7 @@ bool nvmp_dma_start(struct nvmp_dma_dev *dd, struct request *rq,
 {
 	int path = READ_ONCE(dd->path);
 
-	memset(map, 0, offsetof(struct nvmp_dma_map, sgt));
-	map->vecs = NULL;
+	memset(map, 0, sizeof(*map));
 	map->sel = path;
 	map->start_ns = ktime_get_ns();
 	iter->status = BLK_STS_OK;

@@ -1,14 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * nvme-phys queues and data path: submission, data pointers filled straight
- * from the DMA iterator, completion, polling and timeouts.
- *
- * Data pointers.  The iterator hands out (addr, len) ranges; PRPs take them
- * a controller page at a time, SGLs one descriptor per range.  Nothing is
- * kept besides the descriptors themselves: when a request is unmapped,
- * nvmp_prp_addr() and nvmp_sgl_addr() read the bus addresses back from them.
- * Every list page a request needs is allocated before the range that goes
- * into it is mapped, so a failure can never leave a mapping unrecorded.
+ * nvme-phys queues and data path: submission, data pointers (built by
+ * dptr.c), completion, polling and timeouts.
  */
 #include <linux/interrupt.h>
 #include <linux/io.h>
@@ -136,235 +129,14 @@ static bool nvmp_cqe_pending(struct nvmp_queue *q)
 	       q->cq_phase;
 }
 
-/* --- data pointers ------------------------------------------------------ */
-
-/* Where PRP entry @j (counting after PRP1) lives. */
-static __le64 *nvmp_prp_slot(struct nvmp_iod *iod, u32 j)
-{
-	u32 page = min_t(u32, j / (NVMP_PRPS_PER_LIST - 1), iod->nr_lists - 1);
-
-	return (__le64 *)iod->lists[page] + (j - page * (NVMP_PRPS_PER_LIST - 1));
-}
-
-/* Unmap cursor over PRPs: segment starts are entries, in order. */
-struct nvmp_addr_cursor {
-	struct nvmp_iod *iod;
-	u32 idx;
-};
-
-static dma_addr_t nvmp_prp_addr(void *cookie, u32 len)
-{
-	struct nvmp_addr_cursor *c = cookie;
-	struct nvmp_iod *iod = c->iod;
-	dma_addr_t addr;
-
-	if (!c->idx)
-		addr = le64_to_cpu(iod->cmd.common.dptr.prp1);
-	else if (iod->nr_entries == 1)
-		addr = le64_to_cpu(iod->cmd.common.dptr.prp2);
-	else
-		addr = le64_to_cpu(*nvmp_prp_slot(iod, c->idx - 1));
-	c->idx += DIV_ROUND_UP((addr & (NVMP_PAGE - 1)) + len, NVMP_PAGE);
-	return addr;
-}
-
-static dma_addr_t nvmp_sgl_addr(void *cookie, u32 len)
-{
-	struct nvmp_addr_cursor *c = cookie;
-	struct nvmp_iod *iod = c->iod;
-	struct nvme_sgl_desc *d;
-
-	if (!iod->nr_entries)
-		d = &iod->cmd.common.dptr.sgl;
-	else
-		d = (struct nvme_sgl_desc *)iod->lists[0] + c->idx;
-	c->idx++;
-	return le64_to_cpu(d->addr);
-}
-
-static int nvmp_alloc_lists(struct nvmp_ctrl *ctrl, struct nvmp_iod *iod,
-			    unsigned int n)
-{
-	dma_addr_t dma[NVMP_MAX_LISTS];
-	unsigned int i;
-
-	if (WARN_ON_ONCE(n > NVMP_MAX_LISTS))
-		return -EINVAL;
-	for (i = 0; i < n; i++) {
-		iod->lists[i] = dma_pool_alloc(ctrl->list_pool, GFP_ATOMIC, &dma[i]);
-		if (!iod->lists[i])
-			return -ENOMEM;
-		iod->nr_lists++;
-		/*
-		 * nvmp_free_lists() finds page 0 here and each next page in
-		 * the last slot of the one before: keep both true at every
-		 * step, so a failure part way frees exactly what was taken.
-		 */
-		if (i)
-			((__le64 *)iod->lists[i - 1])[NVMP_PRPS_PER_LIST - 1] =
-				cpu_to_le64(dma[i]);
-		else
-			iod->first_list = dma[0];
-	}
-	return 0;
-}
-
-static void nvmp_free_lists(struct nvmp_ctrl *ctrl, struct nvmp_iod *iod)
-{
-	dma_addr_t dma = iod->first_list;
-	int i;
-
-	for (i = 0; i < iod->nr_lists; i++) {
-		dma_addr_t next = 0;
-
-		if (i + 1 < iod->nr_lists)
-			next = le64_to_cpu(((__le64 *)iod->lists[i])[NVMP_PRPS_PER_LIST - 1]);
-		dma_pool_free(ctrl->list_pool, iod->lists[i], dma);
-		dma = next;
-	}
-	iod->nr_lists = 0;
-}
-
-/* Fetch the next range, which must start a controller page. */
-static blk_status_t nvmp_next_page_range(struct nvmp_ctrl *ctrl,
-					 struct request *rq,
-					 struct nvmp_dma_iter *it)
-{
-	if (!nvmp_dma_next(&ctrl->dma, rq, &nvmp_iod(rq)->map, it))
-		return it->status ? it->status : BLK_STS_IOERR;
-	if (it->addr & (NVMP_PAGE - 1)) {
-		dev_err_ratelimited(ctrl->dev,
-				    "segment at %pad inside a controller page\n",
-				    &it->addr);
-		return BLK_STS_IOERR;
-	}
-	return BLK_STS_OK;
-}
-
-static blk_status_t nvmp_build_prps(struct nvmp_ctrl *ctrl, struct request *rq,
-				    struct nvmp_dma_iter *it, u32 total)
-{
-	struct nvmp_iod *iod = nvmp_iod(rq);
-	u64 addr = it->addr;
-	u32 len = it->len;
-	u32 first = min_t(u32, len, NVMP_PAGE - (addr & (NVMP_PAGE - 1)));
-	u32 n, j, lists, step;
-	blk_status_t ret;
-
-	n = DIV_ROUND_UP(total - min(first, total), NVMP_PAGE);
-	iod->nr_entries = n;
-	iod->cmd.common.dptr.prp1 = cpu_to_le64(addr);
-	iod->cmd.common.dptr.prp2 = 0;
-	if (n > 1) {
-		lists = 1 + DIV_ROUND_UP(max_t(u32, n, NVMP_PRPS_PER_LIST) -
-					 NVMP_PRPS_PER_LIST,
-					 NVMP_PRPS_PER_LIST - 1);
-		if (nvmp_alloc_lists(ctrl, iod, lists))
-			return BLK_STS_RESOURCE;
-		iod->cmd.common.dptr.prp2 = cpu_to_le64(iod->first_list);
-	}
-	addr += first;
-	len -= first;
-	for (j = 0; j < n; j++) {
-		if (!len) {
-			ret = nvmp_next_page_range(ctrl, rq, it);
-			if (ret)
-				return ret;
-			addr = it->addr;
-			len = it->len;
-		}
-		if (n == 1)
-			iod->cmd.common.dptr.prp2 = cpu_to_le64(addr);
-		else
-			*nvmp_prp_slot(iod, j) = cpu_to_le64(addr);
-		step = min_t(u32, len, NVMP_PAGE);
-		addr += step;
-		len -= step;
-	}
-	if (len || nvmp_dma_next(&ctrl->dma, rq, &iod->map, it)) {
-		WARN_ONCE(1, "nvme-phys: request maps more than its %u bytes\n",
-			  total);
-		return BLK_STS_IOERR;
-	}
-	return it->status;
-}
-
-static void nvmp_sgl_set(struct nvme_sgl_desc *d, dma_addr_t addr, u32 len)
-{
-	d->addr = cpu_to_le64(addr);
-	d->length = cpu_to_le32(len);
-	d->type = NVME_SGL_FMT_DATA_DESC << 4;
-}
-
-static blk_status_t nvmp_build_sgl(struct nvmp_ctrl *ctrl, struct request *rq,
-				   struct nvmp_dma_iter *it, u32 total)
-{
-	struct nvmp_iod *iod = nvmp_iod(rq);
-	struct nvme_sgl_desc *list;
-	u32 n = 0;
-
-	iod->cmd.common.flags |= NVME_CMD_SGL_METABUF;
-	iod->nr_entries = 0;
-	if (it->len >= total) {
-		/* One range: the descriptor fits the command. */
-		nvmp_sgl_set(&iod->cmd.common.dptr.sgl, it->addr, it->len);
-		if (nvmp_dma_next(&ctrl->dma, rq, &iod->map, it)) {
-			WARN_ONCE(1, "nvme-phys: request maps more than its %u bytes\n",
-				  total);
-			return BLK_STS_IOERR;
-		}
-		return it->status;
-	}
-	/* Record the first range in the command until the list exists. */
-	nvmp_sgl_set(&iod->cmd.common.dptr.sgl, it->addr, it->len);
-	if (nvmp_alloc_lists(ctrl, iod, 1))
-		return BLK_STS_RESOURCE;
-	list = iod->lists[0];
-	do {
-		if (n == NVMP_SGLS_PER_LIST) {
-			WARN_ONCE(1, "nvme-phys: more segments than an SGL list holds\n");
-			return BLK_STS_IOERR;
-		}
-		nvmp_sgl_set(&list[n++], it->addr, it->len);
-		iod->nr_entries = n;
-	} while (nvmp_dma_next(&ctrl->dma, rq, &iod->map, it));
-	if (it->status)
-		return it->status;
-	iod->cmd.common.dptr.sgl.addr = cpu_to_le64(iod->first_list);
-	iod->cmd.common.dptr.sgl.length = cpu_to_le32(n * sizeof(*list));
-	iod->cmd.common.dptr.sgl.type = NVME_SGL_FMT_LAST_SEG_DESC << 4;
-	return BLK_STS_OK;
-}
-
-static bool nvmp_use_sgl(struct nvmp_ctrl *ctrl, struct request *rq)
-{
-	unsigned int segs = blk_rq_nr_phys_segments(rq);
-	unsigned int threshold = READ_ONCE(sgl_threshold);
-
-	if (!(ctrl->sgls & 0x3) || !threshold || !nvmp_rq_queue(rq)->qid)
-		return false;
-	return blk_rq_payload_bytes(rq) / segs >= threshold;
-}
-
-static u32 nvmp_data_len(struct request *rq)
-{
-	if (rq->rq_flags & RQF_SPECIAL_PAYLOAD)
-		return rq->special_vec.bv_len;
-	return blk_rq_bytes(rq);
-}
+/* --- data pointers (dptr.c) ------------------------------------------------ */
 
 static void nvmp_unmap_data(struct nvmp_ctrl *ctrl, struct request *rq)
 {
 	struct nvmp_iod *iod = nvmp_iod(rq);
-	struct nvmp_addr_cursor c = { .iod = iod };
 
-	if (iod->mapped) {
-		nvmp_dma_unmap(&ctrl->dma, rq, &iod->map,
-			       iod->use_sgl ? nvmp_sgl_addr : nvmp_prp_addr, &c);
-		iod->mapped = false;
-	}
-	if (iod->nr_lists)
-		nvmp_free_lists(ctrl, iod);
+	nvmp_dptr_unmap(&ctrl->dma, ctrl->list_pool, rq, &iod->cmd.common,
+			&iod->dptr);
 	if (rq->rq_flags & RQF_SPECIAL_PAYLOAD) {
 		kfree(bvec_virt(&rq->special_vec));
 		rq->rq_flags &= ~RQF_SPECIAL_PAYLOAD;
@@ -378,42 +150,22 @@ static void nvmp_unmap_data(struct nvmp_ctrl *ctrl, struct request *rq)
 static blk_status_t nvmp_map_data(struct nvmp_ctrl *ctrl, struct request *rq)
 {
 	struct nvmp_iod *iod = nvmp_iod(rq);
-	struct nvmp_dma_iter it;
-	u32 total = nvmp_data_len(rq);
 	blk_status_t ret;
 
-	iod->use_sgl = nvmp_use_sgl(ctrl, rq);
-	if (!nvmp_dma_start(&ctrl->dma, rq, &iod->map, &it)) {
-		ret = it.status ? it.status : BLK_STS_IOERR;
-		goto unmap;
+	iod->dptr.use_sgl = nvmp_rq_queue(rq)->qid &&
+			    nvmp_dptr_use_sgl(rq, ctrl->sgls,
+					      READ_ONCE(sgl_threshold));
+	ret = nvmp_dptr_map(&ctrl->dma, ctrl->list_pool, rq, &iod->cmd.common,
+			    &iod->dptr, &ctrl->fail_mappings);
+	if (ret) {
+		nvmp_unmap_data(ctrl, rq);
+		return ret;
 	}
-	iod->mapped = true;
-	/*
-	 * Debug knob: fail once the first range is mapped, so the partial
-	 * unmap runs.  PRP1 alone records that range.
-	 */
-	if (atomic_read(&ctrl->fail_mappings) > 0 &&
-	    atomic_dec_if_positive(&ctrl->fail_mappings) >= 0) {
-		iod->cmd.common.dptr.prp1 = cpu_to_le64(it.addr);
-		iod->nr_entries = 0;
-		iod->use_sgl = false;
-		ret = BLK_STS_RESOURCE;
-		goto unmap;
-	}
-	if (iod->use_sgl)
-		ret = nvmp_build_sgl(ctrl, rq, &it, total);
-	else
-		ret = nvmp_build_prps(ctrl, rq, &it, total);
-	if (!ret) {
-		if (iod->use_sgl)
-			this_cpu_inc(ctrl->dptr_stats->sgl);
-		else if (nvmp_rq_queue(rq)->qid)
-			this_cpu_inc(ctrl->dptr_stats->prp);
-		return BLK_STS_OK;
-	}
-unmap:
-	nvmp_unmap_data(ctrl, rq);
-	return ret;
+	if (iod->dptr.use_sgl)
+		this_cpu_inc(ctrl->dptr_stats->sgl);
+	else if (nvmp_rq_queue(rq)->qid)
+		this_cpu_inc(ctrl->dptr_stats->prp);
+	return BLK_STS_OK;
 }
 
 /* --- commands ------------------------------------------------------------- */
@@ -508,8 +260,8 @@ static blk_status_t nvmp_prep_rq(struct nvmp_queue *q, struct request *rq)
 		rq->rq_flags |= RQF_DONTPREP;
 	}
 	iod->aborted = false;
-	iod->mapped = false;
-	iod->nr_lists = 0;
+	iod->dptr.mapped = false;
+	iod->dptr.nr_lists = 0;
 	iod->status = 0;
 	iod->result.u64 = 0;
 	ret = nvmp_setup_cmd(rq, &iod->cmd);

@@ -13,16 +13,10 @@
 #include <linux/pci.h>
 #include <nvme-phys/dma.h>
 #include "doorbell.h"
+#include "dptr.h"
 
-#define NVMP_PAGE_SHIFT		12
-#define NVMP_PAGE		BIT(NVMP_PAGE_SHIFT)
 #define NVMP_AQ_DEPTH		32
 #define NVMP_MAX_SEGS		128
-/* Largest transfer: 4 MiB, which needs at most 3 chained PRP list pages. */
-#define NVMP_MAX_KB		4096
-#define NVMP_MAX_LISTS		4
-#define NVMP_PRPS_PER_LIST	(NVMP_PAGE / sizeof(__le64))
-#define NVMP_SGLS_PER_LIST	(NVMP_PAGE / sizeof(struct nvme_sgl_desc))
 #define NVMP_MAX_DSM		256
 
 enum nvmp_state {
@@ -169,17 +163,11 @@ struct nvmp_ctrl {
 /* Per-request data, behind each struct request. */
 struct nvmp_iod {
 	struct nvme_command cmd;
-	struct nvmp_dma_map map;
-	bool mapped;
-	bool use_sgl;
+	struct nvmp_dptr dptr;
 	bool aborted;
-	u8 nr_lists;
 	u8 retries;
 	u16 status;
 	union nvme_result result;
-	u32 nr_entries;			/* PRP entries after PRP1, or SGL descriptors */
-	void *lists[NVMP_MAX_LISTS];
-	dma_addr_t first_list;
 };
 
 static inline struct nvmp_iod *nvmp_iod(struct request *rq)

@@ -483,7 +483,7 @@ static void check_mapped(struct tdev *d, struct treq *t, const struct texp *e,
 {
 	struct drv_iod *iod = &d->iod;
 	const struct queue_limits *lim = &t->q.limits;
-	int taken = iod->map.path;
+	int taken = drv_map(iod)->path;
 	bool failed = *failedp, batched = false;
 	static struct got g;
 	unsigned int k, i;
@@ -532,7 +532,7 @@ static void check_mapped(struct tdev *d, struct treq *t, const struct texp *e,
 		FAIL("the ranges add up to %llu bytes of %u", sum, t->total);
 
 	if (taken == NVMP_DMA_IOVA ||
-	    (taken == NVMP_DMA_UPSTREAM && dma_use_iova(&iod->map.iova)))
+	    (taken == NVMP_DMA_UPSTREAM && dma_use_iova(&drv_map(iod)->iova)))
 		batched = true;
 	for (k = 0; k < iod->nranges && !failed; k++) {
 		const struct drv_range *r = &iod->ranges[k];
@@ -679,19 +679,19 @@ bool run_one(struct tdev *d, struct treq *t, const struct run_spec *r,
 	drv_iod_reset(iod);
 
 	res->status = drv_map_data(&d->dd, &t->rq, iod, r->use, r->fail_after_first);
-	res->path_taken = iod->map.path;
+	res->path_taken = drv_map(iod)->path;
 	res->injected = sim_injected;
 	res->inj_fn = sim_injected_fn;
 	started = iod->nranges > 0;
 	done = iod->iter_end == DRV_ITER_DONE;
-	expect_run(d, t, r->path, iod->map.auto_pick, &e);
+	expect_run(d, t, r->path, drv_map(iod)->auto_pick, &e);
 
 	/* auto chooses between phys and iova, and only where iova can batch. */
 	if (r->path == NVMP_DMA_AUTO &&
-	    (d->dd.iova_capable ? iod->map.auto_pick != NVMP_DMA_PHYS &&
-				  iod->map.auto_pick != NVMP_DMA_IOVA :
-				  iod->map.auto_pick != NVMP_DMA_AUTO))
-		FAIL("auto picked %s on %s", nvmp_dma_path_name(iod->map.auto_pick),
+	    (d->dd.iova_capable ? drv_map(iod)->auto_pick != NVMP_DMA_PHYS &&
+				  drv_map(iod)->auto_pick != NVMP_DMA_IOVA :
+				  drv_map(iod)->auto_pick != NVMP_DMA_AUTO))
+		FAIL("auto picked %s on %s", nvmp_dma_path_name(drv_map(iod)->auto_pick),
 		     d->name);
 
 	/* The status. */
@@ -747,8 +747,8 @@ bool run_one(struct tdev *d, struct treq *t, const struct run_spec *r,
 		FAIL("leak: %s", why);
 	if (sim_mempool_live)
 		FAIL("leak: %ld mempool elements", sim_mempool_live);
-	if (drv_pool_live())
-		FAIL("leak: %u driver list pages", drv_pool_live());
+	if (sim_pool_live())
+		FAIL("leak: %u driver list pages", sim_pool_live());
 	if (sim_pci_refs())
 		FAIL("leak: %d pci_dev references", sim_pci_refs());
 	if (sim_nr_violations())
@@ -776,7 +776,7 @@ bool run_one(struct tdev *d, struct treq *t, const struct run_spec *r,
 		u64 want_in = walked ? t->nvecs : iod->nranges;
 		bool batched = res->path_taken == NVMP_DMA_IOVA ||
 			       (res->path_taken == NVMP_DMA_UPSTREAM &&
-				dma_use_iova(&iod->map.iova));
+				dma_use_iova(&drv_map(iod)->iova));
 
 		if (dreq != (u64)done || derr != (u64)(iod->iter_end == DRV_ITER_FAILED) ||
 		    dunm != (u64)started)
@@ -825,7 +825,7 @@ bool run_one(struct tdev *d, struct treq *t, const struct run_spec *r,
 		cover.taken[res->path_taken]++;
 		cover.batched += res->path_taken == NVMP_DMA_IOVA ||
 				 (res->path_taken == NVMP_DMA_UPSTREAM &&
-				  dma_use_iova(&iod->map.iova));
+				  dma_use_iova(&drv_map(iod)->iova));
 		cover.segments += iod->nranges;
 	}
 	cover.fallbacks += after.iova_fallback - before.iova_fallback;
@@ -843,9 +843,7 @@ bool run_one(struct tdev *d, struct treq *t, const struct run_spec *r,
 	if (failed) {
 		/* Start the next run from a clean machine. */
 		sim_dma_reset();
-		drv_pool_reset();
-		iod->nr_lists = 0;
-		iod->mapped = false;
+		drv_iod_forget(iod);
 	}
 	return res->ok;
 }

@@ -1,22 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * A model of the driver's data-pointer code (drivers-nvme/io.c): how it
- * consumes the DMA iterator into PRPs or SGL descriptors, and how it reads
- * the bus addresses back for nvmp_dma_unmap().  Its structure follows the
- * driver's function by function, so what the tests find here applies there.
- * A third consumer, "raw", just records the ranges.
+ * The driver's data-pointer code under test: drivers-nvme/dptr.c, compiled
+ * as the module compiles it, driven the way io.c drives it, and watched
+ * from outside.  The link wraps block/'s nvmp_dma_start(), nvmp_dma_next()
+ * and nvmp_dma_unmap() (ld --wrap) so that every range the iterator hands
+ * to the driver is recorded, and every bus address the driver reads back
+ * for unmapping is compared with the one that range was mapped at.  A
+ * third consumer, "raw", stands in for a driver that just records ranges.
  */
 #ifndef NVMP_UNIT_DRVMODEL_H
 #define NVMP_UNIT_DRVMODEL_H
 
 #include <nvme-phys/dma.h>
+#include "dptr.h"
 #include "sim.h"
 
-#define DRV_PAGE_SHIFT		12
-#define DRV_PAGE		((u32)BIT(DRV_PAGE_SHIFT))
-#define DRV_PRPS_PER_LIST	(DRV_PAGE / 8)
-#define DRV_SGLS_PER_LIST	(DRV_PAGE / 16)
-#define DRV_MAX_LISTS		4
+#define DRV_PAGE		((u32)NVMP_PAGE)
 #define DRV_MAX_RANGES		256
 
 enum drv_consumer {
@@ -27,17 +26,6 @@ enum drv_consumer {
 };
 
 extern const char *const drv_consumer_names[DRV_NR_CONSUMERS];
-
-/* An NVMe SGL descriptor: address, length, 3 reserved bytes, type. */
-struct drv_sgl_desc {
-	u64 addr;
-	u32 length;
-	u8 rsvd[3];
-	u8 type;
-};
-
-#define DRV_SGL_DATA		(0x0 << 4)
-#define DRV_SGL_LAST_SEG	(0x3 << 4)
 
 enum drv_iter_end {
 	DRV_ITER_OPEN,		/* neither finished nor failed */
@@ -52,43 +40,40 @@ struct drv_range {
 
 /* The driver's per-request data, as far as data pointers go. */
 struct drv_iod {
-	/* The command's data pointer. */
-	u64 prp1, prp2;
-	struct drv_sgl_desc sgl;
-	bool sgl_flag;
-
+	struct nvme_common_command cmd;
+	struct nvmp_dptr dptr;
 	enum drv_consumer use;
-	u32 nr_entries;		/* PRP entries after PRP1, or SGL descriptors */
-	void *lists[DRV_MAX_LISTS];
-	u8 nr_lists;
-	u64 first_list;
-	struct nvmp_dma_map map;
-	bool mapped;
+
+	/* The raw consumer's mapping state. */
+	struct nvmp_dma_map raw_map;
+	bool raw_mapped;
 
 	/* What the tests observed. */
 	struct drv_range ranges[DRV_MAX_RANGES];
 	unsigned int nranges;
 	enum drv_iter_end iter_end;
 	blk_status_t iter_status;
-	unsigned int unmap_calls;	/* addr_fn calls */
+	unsigned int unmap_calls;	/* addresses read back */
 };
 
-/*
- * Set by the driver-bug demonstrations only: let list allocations after
- * the first one fail too (the driver mishandles that, see drvmodel.c).
- */
+/* The mapping record of @iod, whichever consumer it used. */
+static inline struct nvmp_dma_map *drv_map(struct drv_iod *iod)
+{
+	return iod->use == DRV_RAW ? &iod->raw_map : &iod->dptr.map;
+}
 
-/* Start a request the way nvmp_queue_rq() resets its iod. */
+/* Start a request the way nvmp_prep_rq() resets its iod. */
 void drv_iod_reset(struct drv_iod *iod);
 
 /*
- * nvmp_map_data(): map @rq into @iod with @use; on failure it has already
- * unmapped.  @fail_after_first models the driver's fail_mappings knob.
+ * Map @rq into @iod with @use, as io.c's nvmp_map_data() does (through
+ * nvmp_dptr_map(), for PRPs and SGLs); on failure it has already unmapped.
+ * @fail_after_first arms the driver's fail_mappings knob once.
  */
 blk_status_t drv_map_data(struct nvmp_dma_dev *dd, struct request *rq,
 			  struct drv_iod *iod, enum drv_consumer use,
 			  bool fail_after_first);
-/* nvmp_unmap_data(), as completion runs it. */
+/* Unmap, as completion runs io.c's nvmp_unmap_data(). */
 void drv_unmap_data(struct nvmp_dma_dev *dd, struct request *rq,
 		    struct drv_iod *iod);
 
@@ -101,8 +86,23 @@ typedef void (*drv_chunk_fn)(void *ctx, dma_addr_t addr, u32 len);
 bool drv_device_view(const struct drv_iod *iod, u32 total, drv_chunk_fn fn,
 		     void *ctx, char *why, size_t whylen);
 
-/* List pages still allocated (the leak check). */
-unsigned int drv_pool_live(void);
-void drv_pool_reset(void);
+/* After a failed run: forget what the run left behind. */
+void drv_iod_forget(struct drv_iod *iod);
+
+/* block/'s entry points as the link wraps them (drvmodel.c). */
+bool __real_nvmp_dma_start(struct nvmp_dma_dev *dd, struct request *rq,
+			   struct nvmp_dma_map *map, struct nvmp_dma_iter *iter);
+bool __real_nvmp_dma_next(struct nvmp_dma_dev *dd, struct request *rq,
+			  struct nvmp_dma_map *map, struct nvmp_dma_iter *iter);
+void __real_nvmp_dma_unmap(struct nvmp_dma_dev *dd, struct request *rq,
+			   struct nvmp_dma_map *map, nvmp_dma_addr_fn addr_fn,
+			   void *cookie);
+bool __wrap_nvmp_dma_start(struct nvmp_dma_dev *dd, struct request *rq,
+			   struct nvmp_dma_map *map, struct nvmp_dma_iter *iter);
+bool __wrap_nvmp_dma_next(struct nvmp_dma_dev *dd, struct request *rq,
+			  struct nvmp_dma_map *map, struct nvmp_dma_iter *iter);
+void __wrap_nvmp_dma_unmap(struct nvmp_dma_dev *dd, struct request *rq,
+			   struct nvmp_dma_map *map, nvmp_dma_addr_fn addr_fn,
+			   void *cookie);
 
 #endif /* NVMP_UNIT_DRVMODEL_H */

@@ -44,7 +44,7 @@ enum sim_fn {
 	SIM_F_IOVA_LINK,	/* dma_iova_link() */
 	SIM_F_IOVA_SYNC,	/* dma_iova_sync() */
 	SIM_F_MEMPOOL,		/* mempool_alloc() */
-	SIM_F_LIST,		/* the driver model's PRP/SGL list pages */
+	SIM_F_LIST,		/* dma_pool_alloc(): the driver's list pages */
 	SIM_F_KMALLOC,		/* kmalloc, alloc_percpu, mempool creation */
 	SIM_F_NR,
 	SIM_F_ANY = -1,
@@ -272,5 +272,14 @@ static inline bool sim_chance(struct sim_rng *r, unsigned int num,
 {
 	return sim_below(r, den) < num;
 }
+
+/* --- the dma_pool (simpool.c, shim/linux/dmapool.h) ------------------ */
+
+/* Blocks handed out and not freed (the leak check). */
+unsigned int sim_pool_live(void);
+/* Forget every block, after a failed test. */
+void sim_pool_reset(void);
+/* The controller's view: the live block holding bus address @dma, or NULL. */
+const void *sim_pool_lookup(dma_addr_t dma, size_t len);
 
 #endif /* NVMP_UNIT_SIM_H */

@@ -20,6 +20,10 @@ typedef signed char s8;
 typedef short s16;
 typedef int s32;
 typedef long long s64;
+typedef u8 __u8;
+typedef u16 __u16;
+typedef u32 __u32;
+typedef u64 __u64;
 
 typedef u64 dma_addr_t;
 typedef u64 phys_addr_t;
