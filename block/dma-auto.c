@@ -522,11 +522,6 @@ static int nvmp_auto_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static int nvmp_auto_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, nvmp_auto_show, inode->i_private);
-}
-
 static ssize_t nvmp_auto_write(struct file *file, const char __user *ubuf,
 			       size_t count, loff_t *ppos)
 {
@@ -556,14 +551,7 @@ static ssize_t nvmp_auto_write(struct file *file, const char __user *ubuf,
 	return count;
 }
 
-static const struct file_operations nvmp_auto_fops = {
-	.owner = THIS_MODULE,
-	.open = nvmp_auto_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-	.write = nvmp_auto_write,
-};
+DEFINE_SHOW_STORE_ATTRIBUTE(nvmp_auto);
 
 void nvmp_auto_debugfs(struct nvmp_dma_dev *dd, struct dentry *dir)
 {

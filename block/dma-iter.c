@@ -151,6 +151,33 @@ static bool nvmp_map_failed(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
 	return false;
 }
 
+/* sg and upstream stopped by themselves: failed if they said why, else done. */
+static bool nvmp_map_end(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
+			 struct nvmp_dma_iter *iter)
+{
+	if (iter->status)
+		return nvmp_map_failed(dd, map, iter, BLK_STS_OK);
+	return nvmp_map_done(dd, map, iter);
+}
+
+/*
+ * The walk's next physical segment, classified for peer-to-peer DMA.
+ * Return: %true with @seg to map; %false at the end of the walk or on a
+ * segment this device cannot reach, the end of the mapping accounted for.
+ */
+static __always_inline bool nvmp_take_seg(struct nvmp_dma_dev *dd,
+					  struct request *rq,
+					  struct nvmp_dma_map *map,
+					  struct nvmp_dma_iter *iter,
+					  struct nvmp_phys_seg *seg)
+{
+	if (!nvmp_walk_next(&iter->walk, &rq->q->limits, seg))
+		return nvmp_map_done(dd, map, iter);
+	if (!nvmp_seg_p2p(dd, map, iter, seg))
+		return nvmp_map_failed(dd, map, iter, BLK_STS_OK);
+	return true;
+}
+
 /* phys and page: one mapping per physical segment. */
 static bool nvmp_seg_next(struct nvmp_dma_dev *dd, struct request *rq,
 			  struct nvmp_dma_map *map, struct nvmp_dma_iter *iter)
@@ -159,10 +186,8 @@ static bool nvmp_seg_next(struct nvmp_dma_dev *dd, struct request *rq,
 	struct nvmp_phys_seg seg;
 	dma_addr_t addr;
 
-	if (!nvmp_walk_next(&iter->walk, &rq->q->limits, &seg))
-		return nvmp_map_done(dd, map, iter);
-	if (!nvmp_seg_p2p(dd, map, iter, &seg))
-		return nvmp_map_failed(dd, map, iter, BLK_STS_OK);
+	if (!nvmp_take_seg(dd, rq, map, iter, &seg))
+		return false;
 
 	if (map->p2p == PCI_P2PDMA_MAP_BUS_ADDR)
 		addr = pci_p2pdma_bus_addr_map(iter->p2p.mem, seg.paddr);
@@ -225,10 +250,8 @@ static bool nvmp_iova_map(struct nvmp_dma_dev *dd, struct request *rq,
 	phys_addr_t first;
 	int ret;
 
-	if (!nvmp_walk_next(&iter->walk, &rq->q->limits, &seg))
-		return nvmp_map_done(dd, map, iter);
-	if (!nvmp_seg_p2p(dd, map, iter, &seg))
-		return nvmp_map_failed(dd, map, iter, BLK_STS_OK);
+	if (!nvmp_take_seg(dd, rq, map, iter, &seg))
+		return false;
 	/* Bus addresses behind a switch are not IOVAs. */
 	if (map->p2p == PCI_P2PDMA_MAP_BUS_ADDR)
 		goto fallback;
@@ -309,16 +332,12 @@ bool nvmp_dma_start(struct nvmp_dma_dev *dd, struct request *rq,
 	switch (path) {
 	case NVMP_DMA_SG:
 		map->path = path;
-		if (nvmp_sg_start(dd, rq, map, iter))
-			return true;
-		return iter->status ? nvmp_map_failed(dd, map, iter, BLK_STS_OK) :
-				      nvmp_map_done(dd, map, iter);
+		return nvmp_sg_start(dd, rq, map, iter) ||
+		       nvmp_map_end(dd, map, iter);
 	case NVMP_DMA_UPSTREAM:
 		map->path = path;
-		if (nvmp_up_start(dd, rq, map, iter))
-			return true;
-		return iter->status ? nvmp_map_failed(dd, map, iter, BLK_STS_OK) :
-				      nvmp_map_done(dd, map, iter);
+		return nvmp_up_start(dd, rq, map, iter) ||
+		       nvmp_map_end(dd, map, iter);
 	case NVMP_DMA_AUTO:
 		/*
 		 * From measured costs (see dma-auto.c); without a translating
@@ -362,10 +381,8 @@ bool nvmp_dma_next(struct nvmp_dma_dev *dd, struct request *rq,
 			return true;
 		return nvmp_map_done(dd, map, iter);
 	case NVMP_DMA_UPSTREAM:
-		if (nvmp_up_next(dd, rq, map, iter))
-			return true;
-		return iter->status ? nvmp_map_failed(dd, map, iter, BLK_STS_OK) :
-				      nvmp_map_done(dd, map, iter);
+		return nvmp_up_next(dd, rq, map, iter) ||
+		       nvmp_map_end(dd, map, iter);
 	default:
 		return nvmp_seg_next(dd, rq, map, iter);
 	}

@@ -166,11 +166,6 @@ static int nvmp_stats_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-static int nvmp_stats_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, nvmp_stats_show, inode->i_private);
-}
-
 static ssize_t nvmp_stats_write(struct file *file, const char __user *ubuf,
 				size_t count, loff_t *ppos)
 {
@@ -189,14 +184,7 @@ static ssize_t nvmp_stats_write(struct file *file, const char __user *ubuf,
 	return count;
 }
 
-static const struct file_operations nvmp_stats_fops = {
-	.owner = THIS_MODULE,
-	.open = nvmp_stats_open,
-	.read = seq_read,
-	.llseek = seq_lseek,
-	.release = single_release,
-	.write = nvmp_stats_write,
-};
+DEFINE_SHOW_STORE_ATTRIBUTE(nvmp_stats);
 
 /**
  * nvmp_dma_stats_debugfs - publish the statistics under @parent/dma

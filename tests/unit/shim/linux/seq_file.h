@@ -8,6 +8,7 @@
 
 #include <linux/fs.h>
 #include <linux/kernel.h>
+#include <linux/module.h>
 
 struct seq_file {
 	char *buf;
@@ -28,5 +29,24 @@ int single_release(struct inode *inode, struct file *file);
 ssize_t seq_read(struct file *file, char __user *buf, size_t size,
 		 loff_t *ppos);
 loff_t seq_lseek(struct file *file, loff_t offset, int whence);
+
+/*
+ * Duplicated kernel interface (include/linux/seq_file.h, Linux 7.2): the
+ * open() and file_operations that NAME_show and NAME_write make up, with
+ * single_open() on the inode's private data.
+ */
+#define DEFINE_SHOW_STORE_ATTRIBUTE(__name)				\
+static int __name ## _open(struct inode *inode, struct file *file)	\
+{									\
+	return single_open(file, __name ## _show, inode->i_private);	\
+}									\
+static const struct file_operations __name ## _fops = {		\
+	.owner = THIS_MODULE,						\
+	.open = __name ## _open,					\
+	.read = seq_read,						\
+	.write = __name ## _write,					\
+	.llseek = seq_lseek,						\
+	.release = single_release,					\
+}
 
 #endif /* SHIM_LINUX_SEQ_FILE_H */
