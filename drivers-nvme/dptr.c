@@ -232,20 +232,35 @@ static blk_status_t nvmp_build_sgl(struct nvmp_dma_dev *dd,
 }
 
 /**
- * nvmp_dptr_use_sgl - should a request's data go in SGL descriptors?
+ * nvmp_dptr_choose - PRPs or SGL descriptors for a request's data
+ * @dp: the request's data-pointer state, whose @sgl_ok and @use_sgl are set
  * @rq: the request, which carries data
  * @sgls: the controller's SGL support (Identify Controller SGLS)
- * @threshold: least average segment size for SGLs; 0: never
+ * @threshold: least average segment size for SGLs; 0: never SGLs
  *
- * Return: %true when the controller takes SGLs for I/O and the request's
- * segments are @threshold bytes or more on average.
+ * SGLs are used where the controller takes them and the request's segments
+ * are @threshold bytes or more on average; they are allowed (@sgl_ok) for
+ * any request where the controller takes them and @threshold is not 0.
  */
-bool nvmp_dptr_use_sgl(struct request *rq, u32 sgls, unsigned int threshold)
+void nvmp_dptr_choose(struct nvmp_dptr *dp, struct request *rq, u32 sgls,
+		      unsigned int threshold)
 {
-	if (!(sgls & (NVME_CTRL_SGLS_BYTE_ALIGNED | NVME_CTRL_SGLS_DWORD_ALIGNED)) ||
-	    !threshold)
-		return false;
-	return blk_rq_payload_bytes(rq) / blk_rq_nr_phys_segments(rq) >= threshold;
+	dp->sgl_ok = threshold && (sgls & (NVME_CTRL_SGLS_BYTE_ALIGNED |
+					   NVME_CTRL_SGLS_DWORD_ALIGNED));
+	dp->use_sgl = dp->sgl_ok &&
+		      blk_rq_payload_bytes(rq) / blk_rq_nr_phys_segments(rq) >=
+		      threshold;
+}
+
+/*
+ * A request mapped as one range that PRPs would need a list page for goes
+ * in one SGL data descriptor instead, where SGLs are allowed.
+ */
+static bool nvmp_one_sgl_desc(const struct nvmp_dptr *dp,
+			      const struct nvmp_dma_iter *it, u32 total)
+{
+	return dp->sgl_ok && nvmp_dma_one_range(it, total) &&
+	       (it->addr & (NVMP_PAGE - 1)) + total > 2 * NVMP_PAGE;
 }
 
 /**
@@ -254,7 +269,7 @@ bool nvmp_dptr_use_sgl(struct request *rq, u32 sgls, unsigned int threshold)
  * @pool: where PRP and SGL list pages come from
  * @rq: the request, which carries data
  * @cmd: the command, whose data pointer (and SGL flag) is filled in
- * @dp: the request's data-pointer state; @dp->use_sgl chooses SGLs
+ * @dp: the request's data-pointer state, chosen by nvmp_dptr_choose()
  * @fail_first: debug knob, or %NULL: while positive, each mapping takes one
  *	from it and fails with %BLK_STS_RESOURCE once its first range is
  *	mapped (in PRP1), so the partial unmap runs
@@ -280,7 +295,8 @@ blk_status_t nvmp_dptr_map(struct nvmp_dma_dev *dd, struct dma_pool *pool,
 		dp->nr_entries = 0;
 		dp->use_sgl = false;
 		ret = BLK_STS_RESOURCE;
-	} else if (dp->use_sgl) {
+	} else if (dp->use_sgl || nvmp_one_sgl_desc(dp, &it, total)) {
+		dp->use_sgl = true;
 		ret = nvmp_build_sgl(dd, pool, rq, cmd, dp, &it, total);
 	} else {
 		ret = nvmp_build_prps(dd, pool, rq, cmd, dp, &it, total);

@@ -27,7 +27,10 @@
  * struct nvmp_dptr - a request's data pointer, besides the command's own
  * @map: the DMA iterator's record of what is mapped
  * @mapped: @map holds mappings that nvmp_dptr_unmap() must undo
- * @use_sgl: SGL descriptors rather than PRPs; set before nvmp_dptr_map()
+ * @sgl_ok: the controller takes SGLs for this request: one that the
+ *	iterator maps as a single range goes in one SGL data descriptor
+ *	rather than in PRPs that need a list page
+ * @use_sgl: SGL descriptors rather than PRPs
  * @nr_lists: list pages allocated
  * @nr_entries: PRP entries after PRP1, or SGL descriptors in the list page
  *	(0: the one descriptor in the command)
@@ -38,11 +41,13 @@
  * @first_list: bus address of @lists[0]
  *
  * Lives in the driver's per-request data.  Before nvmp_dptr_map(), @mapped
- * is false and @nr_lists 0.
+ * is false, @nr_lists 0, and nvmp_dptr_choose() has set @sgl_ok and
+ * @use_sgl.
  */
 struct nvmp_dptr {
 	struct nvmp_dma_map map;
 	bool mapped;
+	bool sgl_ok;
 	bool use_sgl;
 	u8 nr_lists;
 	u32 nr_entries;
@@ -51,7 +56,8 @@ struct nvmp_dptr {
 	dma_addr_t first_list;
 };
 
-bool nvmp_dptr_use_sgl(struct request *rq, u32 sgls, unsigned int threshold);
+void nvmp_dptr_choose(struct nvmp_dptr *dp, struct request *rq, u32 sgls,
+		      unsigned int threshold);
 blk_status_t nvmp_dptr_map(struct nvmp_dma_dev *dd, struct dma_pool *pool,
 			   struct request *rq, struct nvme_common_command *cmd,
 			   struct nvmp_dptr *dp, atomic_t *fail_first);

@@ -152,9 +152,9 @@ static blk_status_t nvmp_map_data(struct nvmp_ctrl *ctrl, struct request *rq)
 	struct nvmp_iod *iod = nvmp_iod(rq);
 	blk_status_t ret;
 
-	iod->dptr.use_sgl = nvmp_rq_queue(rq)->qid &&
-			    nvmp_dptr_use_sgl(rq, ctrl->sgls,
-					      READ_ONCE(sgl_threshold));
+	/* Admin commands take PRPs only. */
+	nvmp_dptr_choose(&iod->dptr, rq, ctrl->sgls,
+			 nvmp_rq_queue(rq)->qid ? READ_ONCE(sgl_threshold) : 0);
 	ret = nvmp_dptr_map(&ctrl->dma, ctrl->list_pool, rq, &iod->cmd.common,
 			    &iod->dptr, &ctrl->fail_mappings);
 	if (ret) {

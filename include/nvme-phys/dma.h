@@ -185,6 +185,23 @@ void nvmp_dma_unmap(struct nvmp_dma_dev *dd, struct request *rq,
 		    void *cookie);
 
 /**
+ * nvmp_dma_one_range - did the mapping come out as one bus range?
+ * @iter: the iterator, after nvmp_dma_start() returned %true
+ * @total: the request's data length in bytes
+ *
+ * The iova path links a whole request into one range; phys does when the
+ * request is one physically contiguous segment.  Such a request can be
+ * described by a single descriptor.
+ *
+ * Return: %true when the first range holds all of the request's data.
+ */
+static inline bool nvmp_dma_one_range(const struct nvmp_dma_iter *iter,
+				      u32 total)
+{
+	return iter->len >= total;
+}
+
+/**
  * nvmp_dma_unmap_needs_addrs - does unmapping need the bus addresses back?
  * @map: the request's mapping record
  *

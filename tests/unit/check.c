@@ -677,6 +677,7 @@ bool run_one(struct tdev *d, struct treq *t, const struct run_spec *r,
 	sim_inject(r->inj_fn, r->inj_nth);
 	WRITE_ONCE(d->dd.path, r->path);
 	drv_iod_reset(iod);
+	iod->prp_sgl_ok = r->use == DRV_PRP && r->prp_sgl_ok;
 
 	res->status = drv_map_data(&d->dd, &t->rq, iod, r->use, r->fail_after_first);
 	res->path_taken = drv_map(iod)->path;

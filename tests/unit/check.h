@@ -35,6 +35,7 @@ bool tdev_down(struct tdev *d, char *why, size_t whylen);
 struct run_spec {
 	int path;			/* enum nvmp_dma_path */
 	enum drv_consumer use;
+	bool prp_sgl_ok;		/* DRV_PRP with SGLs allowed */
 	int inj_fn;			/* enum sim_fn, SIM_F_ANY, ignored if !inj_nth */
 	unsigned int inj_nth;		/* 0: no failure injected */
 	bool fail_after_first;		/* the driver's fail_mappings knob */

@@ -163,6 +163,7 @@ void drv_iod_reset(struct drv_iod *iod)
 	memset(&iod->cmd, 0, sizeof(iod->cmd));
 	iod->dptr.mapped = false;
 	iod->dptr.nr_lists = 0;
+	iod->prp_sgl_ok = false;
 	iod->raw_mapped = false;
 	iod->nranges = 0;
 	iod->iter_end = DRV_ITER_OPEN;
@@ -204,6 +205,8 @@ blk_status_t drv_map_data(struct nvmp_dma_dev *dd, struct request *rq,
 		if (ret)
 			drv_raw_unmap(dd, rq, iod);
 	} else {
+		/* What nvmp_dptr_choose() leaves for the two consumers. */
+		iod->dptr.sgl_ok = use == DRV_SGL || iod->prp_sgl_ok;
 		iod->dptr.use_sgl = use == DRV_SGL;
 		ret = nvmp_dptr_map(dd, drv_pool(), rq, &iod->cmd, &iod->dptr,
 				    &fail);
@@ -325,6 +328,14 @@ bool drv_device_view(const struct drv_iod *iod, u32 total, drv_chunk_fn fn,
 	bool sgl = iod->cmd.flags & NVME_CMD_SGL_METABUF;
 	bool want_sgl = iod->use == DRV_SGL;
 	unsigned int i;
+
+	/*
+	 * PRPs with SGLs allowed: one SGL data descriptor exactly when the
+	 * request was mapped as one range and PRPs would need a list page.
+	 */
+	if (iod->use == DRV_PRP && iod->prp_sgl_ok && iod->nranges == 1 &&
+	    (iod->ranges[0].addr & (DRV_PAGE - 1)) + total > 2 * DRV_PAGE)
+		want_sgl = true;
 
 	if (iod->use == DRV_RAW) {
 		for (i = 0; i < iod->nranges && i < DRV_MAX_RANGES; i++)

@@ -43,6 +43,13 @@ struct drv_iod {
 	struct nvme_common_command cmd;
 	struct nvmp_dptr dptr;
 	enum drv_consumer use;
+	/*
+	 * PRPs with SGLs allowed (the driver's I/O queues on a controller
+	 * that takes SGLs, below the SGL threshold): a request mapped as
+	 * one range that needs a PRP list gets one SGL descriptor instead.
+	 * Set after drv_iod_reset(), which clears it.
+	 */
+	bool prp_sgl_ok;
 
 	/* The raw consumer's mapping state. */
 	struct nvmp_dma_map raw_map;

@@ -228,6 +228,7 @@ static bool test_random(u64 seed, unsigned int iters, long only_req,
 				 run_valid(d, t, r.path, DRV_RAW));
 			if (!run_valid(d, t, r.path, r.use))
 				continue;
+			r.prp_sgl_ok = src_below(&s, 2);
 			sim_cpu = src_below(&s, SIM_NR_CPUS);
 			/* Once as is, once with one call failing somewhere. */
 			for (pass = 0; pass < 2; pass++) {
@@ -1771,6 +1772,59 @@ static bool t_drv_early_exits(char *why, size_t whylen)
 	return ok;
 }
 
+/*
+ * PRPs with SGLs allowed: a request that iova links into one range takes one
+ * SGL data descriptor and no list page; on phys, whose ranges are its
+ * scattered pages, it keeps its PRP list; without SGLs allowed, PRPs.
+ */
+static bool t_drv_one_range(char *why, size_t whylen)
+{
+	static const struct tpiece p[] = {
+		{ 0x1000000, 0x1000 }, { 0x1200000, 0x1000 },
+		{ 0x1400000, 0x1000 }, { 0x1600000, 0x1000 },
+	};
+	static const struct {
+		int path;
+		bool sgl_ok, want_sgl;
+	} c[] = {
+		{ NVMP_DMA_IOVA, true, true }, { NVMP_DMA_IOVA, false, false },
+		{ NVMP_DMA_PHYS, true, false },
+	};
+	struct treq *t = calloc(1, sizeof(*t));
+	struct tdev d = { 0 };
+	struct queue_limits lim;
+	struct run_result res;
+	unsigned int i;
+	bool ok;
+
+	lim_nvme(&lim, 0xffffffff);
+	ok = dev_cycle(&d, SIM_NVME0, &all_modes[2], why, whylen) &&
+	     !treq_from_pieces(t, &lim, p, NULL, 4, false);
+	for (i = 0; ok && i < ARRAY_SIZE(c); i++) {
+		struct run_spec r = { .path = c[i].path, .use = DRV_PRP,
+				      .prp_sgl_ok = c[i].sgl_ok };
+		bool sgl;
+
+		ok = run_one(&d, t, &r, &res);
+		if (!ok) {
+			fail_msg(why, whylen, &d, t, &r, &res);
+			break;
+		}
+		sgl = d.iod.cmd.flags & NVME_CMD_SGL_METABUF;
+		if (sgl != c[i].want_sgl ||
+		    (sgl && d.iod.cmd.dptr.sgl.type != NVME_SGL_FMT_DATA_DESC << 4)) {
+			snprintf(why, whylen, "%s, SGLs %sallowed: the command has %s",
+				 nvmp_dma_path_name(c[i].path), c[i].sgl_ok ? "" : "not ",
+				 sgl ? "an SGL" : "PRPs");
+			ok = false;
+		}
+	}
+	tdev_down(&d, why, ok ? whylen : 0);
+	treq_free(t);
+	free(t);
+	return ok;
+}
+
 struct focused {
 	const char *name;
 	bool (*fn)(char *why, size_t whylen);
@@ -1828,6 +1882,8 @@ static const struct focused tests[] = {
 	  t_drv_list_failure },
 	{ "driver: early exits of the PRP and SGL builders unmap every range they mapped",
 	  t_drv_early_exits },
+	{ "driver: a request mapped as one range takes one SGL descriptor where SGLs are allowed",
+	  t_drv_one_range },
 };
 
 int main(int argc, char **argv)
