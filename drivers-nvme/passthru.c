@@ -481,32 +481,42 @@ static int nvmp_uring_submit(struct nvmp_ns *ns, struct io_uring_cmd *ioucmd,
 
 /* --- namespaces: block device and generic device ---------------------------------- */
 
+/*
+ * The passthrough ioctls both kinds of device take: add what @cmd implies
+ * to @flags.  Return: %false for any other ioctl.
+ */
+static bool nvmp_pt_cmd_flags(unsigned int cmd, unsigned int *flags)
+{
+	switch (cmd) {
+	case NVME_IOCTL_ADMIN_CMD:
+		*flags |= NVMP_PT_ADMIN;
+		return true;
+	case NVME_IOCTL_ADMIN64_CMD:
+		*flags |= NVMP_PT_ADMIN | NVMP_PT_WIDE;
+		return true;
+	case NVME_IOCTL_IO_CMD:
+		return true;
+	case NVME_IOCTL_IO64_CMD:
+		*flags |= NVMP_PT_WIDE;
+		return true;
+	case NVME_IOCTL_IO64_CMD_VEC:
+		*flags |= NVMP_PT_WIDE | NVMP_PT_VEC;
+		return true;
+	default:
+		return false;
+	}
+}
+
 static int nvmp_ns_ioctl(struct nvmp_ns *ns, unsigned int cmd,
 			 void __user *argp, unsigned int flags)
 {
 	struct nvmp_ctrl *ctrl = ns->ctrl;
 	int ret;
 
-	switch (cmd) {
-	case NVME_IOCTL_ID:
+	if (cmd == NVME_IOCTL_ID)
 		return ns->nsid;
-	case NVME_IOCTL_ADMIN_CMD:
-		flags |= NVMP_PT_ADMIN;
-		break;
-	case NVME_IOCTL_ADMIN64_CMD:
-		flags |= NVMP_PT_ADMIN | NVMP_PT_WIDE;
-		break;
-	case NVME_IOCTL_IO_CMD:
-		break;
-	case NVME_IOCTL_IO64_CMD:
-		flags |= NVMP_PT_WIDE;
-		break;
-	case NVME_IOCTL_IO64_CMD_VEC:
-		flags |= NVMP_PT_WIDE | NVMP_PT_VEC;
-		break;
-	default:
+	if (!nvmp_pt_cmd_flags(cmd, &flags))
 		return -ENOTTY;
-	}
 	ret = nvmp_ctrl_enter(ctrl);
 	if (ret)
 		return ret;
@@ -701,31 +711,13 @@ static long nvmp_ctrl_ioctl(struct file *file, unsigned int cmd,
 	void __user *argp = (void __user *)arg;
 	int ret;
 
-	switch (cmd) {
-	case NVME_IOCTL_ADMIN_CMD:
-		flags |= NVMP_PT_ADMIN;
-		break;
-	case NVME_IOCTL_ADMIN64_CMD:
-		flags |= NVMP_PT_ADMIN | NVMP_PT_WIDE;
-		break;
-	case NVME_IOCTL_IO_CMD:
-		break;
-	case NVME_IOCTL_IO64_CMD:
-		flags |= NVMP_PT_WIDE;
-		break;
-	case NVME_IOCTL_IO64_CMD_VEC:
-		flags |= NVMP_PT_WIDE | NVMP_PT_VEC;
-		break;
-	case NVME_IOCTL_RESET:
-	case NVME_IOCTL_RESCAN:
-		break;
-	default:
-		/*
-		 * NVME_IOCTL_ID too: a controller is no namespace, and
-		 * nvme-cli takes ENOTTY for "all namespaces".
-		 */
+	/*
+	 * NVME_IOCTL_ID is ENOTTY: a controller is no namespace, and nvme-cli
+	 * takes ENOTTY for "all namespaces".
+	 */
+	if (cmd != NVME_IOCTL_RESET && cmd != NVME_IOCTL_RESCAN &&
+	    !nvmp_pt_cmd_flags(cmd, &flags))
 		return -ENOTTY;
-	}
 
 	ret = nvmp_ctrl_enter(ctrl);
 	if (ret)
