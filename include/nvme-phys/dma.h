@@ -135,28 +135,37 @@ struct nvmp_phys_walk {
  * @addr: bus address of the current range
  * @len: length of the current range
  * @status: why the iteration stopped; %BLK_STS_OK at the normal end
- * @walk: position in the request (private)
- * @p2p: peer-to-peer provider and map type of the request (private)
- * @p2p_start: first byte of the provider's BAR (private)
- * @p2p_end: last byte of the provider's BAR (private)
- * @sg: next scatterlist entry on the @NVMP_DMA_SG path (private)
- * @sg_left: entries left on the @NVMP_DMA_SG path (private)
- * @up: the kernel iterator on the @NVMP_DMA_UPSTREAM path (private)
- * @attrs: DMA attributes of the request's mappings (private)
+ *
+ * The driver reads these three only; the rest is block/'s own.
  */
 struct nvmp_dma_iter {
 	dma_addr_t addr;
 	u32 len;
 	blk_status_t status;
 
-	struct nvmp_phys_walk walk;
-	struct pci_p2pdma_map_state p2p;
-	phys_addr_t p2p_start;
-	phys_addr_t p2p_end;
-	struct scatterlist *sg;
-	unsigned int sg_left;
-	struct blk_dma_iter up;
+	/* private: */
+	/* DMA attributes of the request's mappings. */
 	unsigned long attrs;
+	/*
+	 * Each path's position, in one place: a request takes one path, and
+	 * a fallback from iova to phys stays on the walk.
+	 */
+	union {
+		/* phys, iova, page: the walk, and the peer-to-peer provider. */
+		struct {
+			struct nvmp_phys_walk walk;
+			struct pci_p2pdma_map_state p2p;
+			phys_addr_t p2p_start;	/* the provider's BAR */
+			phys_addr_t p2p_end;
+		};
+		/* sg: the next entry, and how many are left. */
+		struct {
+			struct scatterlist *sg;
+			unsigned int sg_left;
+		};
+		/* upstream: the kernel's own iterator. */
+		struct blk_dma_iter up;
+	};
 };
 
 /**
