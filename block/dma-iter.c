@@ -133,12 +133,22 @@ static __always_inline bool nvmp_seg_p2p(struct nvmp_dma_dev *dd,
 	return nvmp_seg_classify(dd, map, iter, seg);
 }
 
-/* End of a successful mapping: the statistics see the whole request. */
+/*
+ * End of a successful mapping: the statistics see the whole request, and a
+ * request whose path auto chose by measurement (warm on that path) is kept
+ * to learn from when it is unmapped.
+ */
 static bool nvmp_map_done(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
 			  struct nvmp_dma_iter *iter)
 {
+	u64 ns = ktime_get_ns() - map->start_ns;
+
 	iter->status = BLK_STS_OK;
-	nvmp_stats_mapped(dd, map, BLK_STS_OK);
+	nvmp_stats_mapped(dd, map, BLK_STS_OK, ns);
+	if (map->auto_pick != NVMP_DMA_AUTO && !map->auto_cold) {
+		map->map_ns = min_t(u64, ns, U32_MAX);
+		map->auto_learn = true;
+	}
 	return false;
 }
 
@@ -147,7 +157,8 @@ static bool nvmp_map_failed(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
 {
 	if (status != BLK_STS_OK)
 		iter->status = status;
-	nvmp_stats_mapped(dd, map, iter->status ?: BLK_STS_IOERR);
+	nvmp_stats_mapped(dd, map, iter->status ?: BLK_STS_IOERR,
+			  ktime_get_ns() - map->start_ns);
 	return false;
 }
 
@@ -430,7 +441,7 @@ void nvmp_dma_unmap(struct nvmp_dma_dev *dd, struct request *rq,
 		    struct nvmp_dma_map *map, nvmp_dma_addr_fn addr_fn,
 		    void *cookie)
 {
-	u64 t0 = ktime_get_ns();
+	u64 t0 = ktime_get_ns(), ns;
 
 	switch (map->path) {
 	case NVMP_DMA_IOVA:
@@ -452,6 +463,10 @@ void nvmp_dma_unmap(struct nvmp_dma_dev *dd, struct request *rq,
 			nvmp_seg_unmap(dd, rq, map, addr_fn, cookie);
 		break;
 	}
-	nvmp_stats_unmapped(dd, map, ktime_get_ns() - t0);
+	ns = ktime_get_ns() - t0;
+	nvmp_stats_unmapped(dd, map, ns);
+	/* What auto chose by measurement, it learns from: map plus unmap. */
+	if (map->auto_learn)
+		nvmp_auto_learn(dd, map, ns);
 	map->mapped = 0;
 }

@@ -44,10 +44,9 @@ static unsigned int nvmp_bucket(u64 ns)
  * the one place that counts it and fires the map tracepoint.
  */
 void nvmp_stats_mapped(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
-		       blk_status_t status)
+		       blk_status_t status, u64 ns)
 {
 	struct nvmp_path_stats *ps;
-	u64 ns = ktime_get_ns() - map->start_ns;
 
 	ps = &get_cpu_ptr(dd->stats)->path[map->sel];
 	if (status != BLK_STS_OK) {
@@ -65,10 +64,6 @@ void nvmp_stats_mapped(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
 			ps->p2p_host++;
 		ps->map_ns += ns;
 		ps->map_hist[nvmp_bucket(ns)]++;
-		if (map->auto_pick != NVMP_DMA_AUTO && !map->auto_cold) {
-			map->map_ns = min_t(u64, ns, U32_MAX);
-			map->auto_learn = true;
-		}
 	}
 	put_cpu_ptr(dd->stats);
 	trace_nvmp_dma_map(dd, map, status, ns);
@@ -84,8 +79,6 @@ void nvmp_stats_unmapped(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
 	ps->unmap_ns += ns;
 	ps->unmap_hist[nvmp_bucket(ns)]++;
 	put_cpu_ptr(dd->stats);
-	if (map->auto_learn)
-		nvmp_auto_learn(dd, map, ns);
 	trace_nvmp_dma_unmap(dd, map, ns);
 }
 

@@ -140,7 +140,7 @@ struct nvmp_dma_stats {
 int nvmp_stats_init(struct nvmp_dma_dev *dd);
 void nvmp_stats_exit(struct nvmp_dma_dev *dd);
 void nvmp_stats_mapped(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
-		       blk_status_t status);
+		       blk_status_t status, u64 ns);
 void nvmp_stats_unmapped(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
 			 u64 ns);
 void nvmp_stats_fallback(struct nvmp_dma_dev *dd,
