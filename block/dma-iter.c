@@ -138,7 +138,7 @@ static __always_inline bool nvmp_seg_p2p(struct nvmp_dma_dev *dd,
  * request whose path auto chose by measurement (warm on that path) is kept
  * to learn from when it is unmapped.
  */
-static bool nvmp_map_done(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
+static void nvmp_map_done(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
 			  struct nvmp_dma_iter *iter)
 {
 	u64 ns = ktime_get_ns() - map->start_ns;
@@ -149,26 +149,25 @@ static bool nvmp_map_done(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
 		map->map_ns = min_t(u64, ns, U32_MAX);
 		map->auto_learn = true;
 	}
-	return false;
 }
 
-static bool nvmp_map_failed(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
+static void nvmp_map_failed(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
 			    struct nvmp_dma_iter *iter, blk_status_t status)
 {
 	if (status != BLK_STS_OK)
 		iter->status = status;
 	nvmp_stats_mapped(dd, map, iter->status ?: BLK_STS_IOERR,
 			  ktime_get_ns() - map->start_ns);
-	return false;
 }
 
-/* sg and upstream stopped by themselves: failed if they said why, else done. */
-static bool nvmp_map_end(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
+/* A path stopped by itself: failed if it said why, else done. */
+static void nvmp_map_end(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
 			 struct nvmp_dma_iter *iter)
 {
 	if (iter->status)
-		return nvmp_map_failed(dd, map, iter, BLK_STS_OK);
-	return nvmp_map_done(dd, map, iter);
+		nvmp_map_failed(dd, map, iter, BLK_STS_OK);
+	else
+		nvmp_map_done(dd, map, iter);
 }
 
 /*
@@ -182,10 +181,14 @@ static __always_inline bool nvmp_take_seg(struct nvmp_dma_dev *dd,
 					  struct nvmp_dma_iter *iter,
 					  struct nvmp_phys_seg *seg)
 {
-	if (!nvmp_walk_next(&iter->walk, &rq->q->limits, seg))
-		return nvmp_map_done(dd, map, iter);
-	if (!nvmp_seg_p2p(dd, map, iter, seg))
-		return nvmp_map_failed(dd, map, iter, BLK_STS_OK);
+	if (!nvmp_walk_next(&iter->walk, &rq->q->limits, seg)) {
+		nvmp_map_done(dd, map, iter);
+		return false;
+	}
+	if (!nvmp_seg_p2p(dd, map, iter, seg)) {
+		nvmp_map_failed(dd, map, iter, BLK_STS_OK);
+		return false;
+	}
 	return true;
 }
 
@@ -206,8 +209,10 @@ static bool nvmp_seg_next(struct nvmp_dma_dev *dd, struct request *rq,
 		addr = nvmp_page_map(dd->dev, seg.paddr, seg.len, dir, iter->attrs);
 	else
 		addr = dma_map_phys(dd->dev, seg.paddr, seg.len, dir, iter->attrs);
-	if (dma_mapping_error(dd->dev, addr))
-		return nvmp_map_failed(dd, map, iter, BLK_STS_RESOURCE);
+	if (dma_mapping_error(dd->dev, addr)) {
+		nvmp_map_failed(dd, map, iter, BLK_STS_RESOURCE);
+		return false;
+	}
 
 	map->mapped += seg.len;
 	map->nsegs++;
@@ -300,8 +305,9 @@ static bool nvmp_iova_map(struct nvmp_dma_dev *dd, struct request *rq,
 destroy:
 	nvmp_iova_abort(dd->dev, state, map->mapped, dir, iter->attrs);
 	map->mapped = 0;
-	return nvmp_map_failed(dd, map, iter,
-			       ret ? errno_to_blk_status(ret) : BLK_STS_OK);
+	nvmp_map_failed(dd, map, iter,
+			ret ? errno_to_blk_status(ret) : BLK_STS_OK);
+	return false;
 
 unlink_fallback:
 	nvmp_iova_abort(dd->dev, state, map->mapped, dir, iter->attrs);
@@ -343,12 +349,16 @@ bool nvmp_dma_start(struct nvmp_dma_dev *dd, struct request *rq,
 	switch (path) {
 	case NVMP_DMA_SG:
 		map->path = path;
-		return nvmp_sg_start(dd, rq, map, iter) ||
-		       nvmp_map_end(dd, map, iter);
+		if (nvmp_sg_start(dd, rq, map, iter))
+			return true;
+		nvmp_map_end(dd, map, iter);
+		return false;
 	case NVMP_DMA_UPSTREAM:
 		map->path = path;
-		return nvmp_up_start(dd, rq, map, iter) ||
-		       nvmp_map_end(dd, map, iter);
+		if (nvmp_up_start(dd, rq, map, iter))
+			return true;
+		nvmp_map_end(dd, map, iter);
+		return false;
 	case NVMP_DMA_AUTO:
 		/*
 		 * From measured costs (see dma-auto.c); without a translating
@@ -385,18 +395,21 @@ bool nvmp_dma_next(struct nvmp_dma_dev *dd, struct request *rq,
 {
 	switch (map->path) {
 	case NVMP_DMA_IOVA:
-		/* One range: the whole request. */
-		return nvmp_map_done(dd, map, iter);
+		/* One range, the whole request, which nvmp_dma_start() gave. */
+		break;
 	case NVMP_DMA_SG:
 		if (nvmp_sg_next(iter))
 			return true;
-		return nvmp_map_done(dd, map, iter);
+		break;
 	case NVMP_DMA_UPSTREAM:
-		return nvmp_up_next(dd, rq, map, iter) ||
-		       nvmp_map_end(dd, map, iter);
+		if (nvmp_up_next(dd, rq, map, iter))
+			return true;
+		break;
 	default:
 		return nvmp_seg_next(dd, rq, map, iter);
 	}
+	nvmp_map_end(dd, map, iter);
+	return false;
 }
 
 /* phys and page: walk again for the lengths, ask the driver for addresses. */
