@@ -1034,7 +1034,7 @@ def count_rows(mode):
             c = cnt["cells"].get((v, j))
             if c is None:
                 if v in (INTREE, PARITY_PATH):
-                    rows.append([j, v, "0"] + ["n/a"] * 5)
+                    rows.append([j, v, "0/%d" % cnt["rounds"]] + ["n/a"] * 5)
                     notes.append("- %s / %s: not counted (no count/%s%s.%s.* files)." % (
                         j, v, "cN." if cnt["layout"] == "rounds" else "", j, v))
                 continue
