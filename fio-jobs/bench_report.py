@@ -309,34 +309,44 @@ def load_mode(raw):
 
 COUNT_DIR = "count"
 COUNT_FILES = (".pre", ".post", ".doorbells", ".qemu")
+# A counting round's files: cN.JOB.VARIANT.* (before counting rounds: JOB.VARIANT.*).
+COUNT_ROUND = re.compile(r"^c([1-9][0-9]*)\.(.+\..+)$")
+# The figures of a counting run that load_count() gives per cell as the
+# median over the counting rounds, with _min and _max.
+COUNT_KEYS = ["ios", "irq", "irq_per_io", "sq_db", "cq_db", "sq_db_per_io", "cq_db_per_io",
+              "db_per_io", "msix_per_io", "driver_sq_mmio_per_io", "driver_cq_mmio_per_io"]
 
 
 def load_count(raw, info):
     """The untimed counting pass of one raw folder, if it ran.
 
     After the rounds, bench-run runs each job once more on auto and on the
-    in-tree driver for info's count_ios I/Os, and writes count/JOB.VARIANT.*:
+    in-tree driver for info's count_ios I/Os, in info's count_rounds
+    counting rounds, and writes count/cN.JOB.VARIANT.* for counting round N
+    (runs before the counting rounds: count/JOB.VARIANT.*, one round):
     .pre and .post (snapshots as the rounds' ones, plus "irq N": the
     interrupts of the controller's vectors, all CPUs), .doorbells (nvme-phys:
     its debugfs doorbell counters, reset before the run) and .qemu (in the
     guest, written by compare from QEMU's trace events: sq_mmio, cq_mmio,
-    msix).  The I/Os of a run are the reads and writes the disk completed
-    between the snapshots (diskstats fields 1 and 5).  Doorbell writes come
-    from .qemu where there is one (both drivers counted alike), else from
-    .doorbells (nvme-phys only).
+    msix).  count_run() reads one run.
 
     Returns a dict: ran (False without a count/ folder), why (then: the
-    reason), ios_asked (count_ios, or None), source (info's count_source)
-    and cells: (variant, job) -> a dict of ios, irq, irq_per_io, sq_db,
-    cq_db, sq_db_per_io, cq_db_per_io, db_per_io, msix_per_io, db_source
-    ("qemu", "driver" or None), driver (the .doorbells counters, or None),
-    driver_sq_mmio_per_io and driver_cq_mmio_per_io (from .doorbells, also
-    when .qemu gave the figures), error (no I/O count: why) and why (a
-    figure left out: why, or None).
+    reason), ios_asked (count_ios, or None), rounds (count_rounds; 1 before
+    the counting rounds), layout ("rounds", or "single" for count/JOB.VARIANT.*),
+    source (info's count_source) and cells: (variant, job) -> a dict with
+    runs (count_run()'s dict per counting round, with its round), and, over
+    the runs that have them, each of COUNT_KEYS as the median, KEY_min and
+    KEY_max (None without any), plus counted (runs with an I/O count),
+    db_source (the runs' source of doorbell counts, "mixed" when they
+    differ), error (no run with an I/O count: why) and why (a figure or a
+    run left out: why, per counting round when more than one).
     """
     asked = info.get("count_ios", "")
     asked = int(asked) if asked.isdigit() else None
+    planned = info.get("count_rounds", "")
     out = {"ran": False, "why": None, "ios_asked": asked or None,
+           "rounds": int(planned) if planned.isdigit() else 1,
+           "layout": "rounds" if planned.isdigit() else "single",
            "source": info.get("count_source") or None, "cells": {}}
     cdir = os.path.join(raw, COUNT_DIR)
     if not os.path.isdir(cdir):
@@ -345,70 +355,118 @@ def load_count(raw, info):
                       "no count_ios in info, no count/ folder")
         return out
     out["ran"] = True
-    names = set()
+    names = {}
     for name in os.listdir(cdir):
         for suffix in COUNT_FILES:
-            if name.endswith(suffix) and "." in name[:-len(suffix)]:
-                j, v = name[:-len(suffix)].rsplit(".", 1)
+            if not name.endswith(suffix):
+                continue
+            stem, rnd = name[:-len(suffix)], 1
+            m = COUNT_ROUND.match(stem)
+            if m:
+                stem, rnd = m.group(2), int(m.group(1))
+                out["layout"] = "rounds"
+            if "." in stem:
+                j, v = stem.rsplit(".", 1)
                 if v in VARIANTS:
-                    names.add((v, j))
+                    names.setdefault((v, j), {})[rnd] = name[:-len(stem) - len(suffix)] + stem
     guest = info.get("guest") == "1" or out["source"] == "qemu"
-    for v, j in sorted(names):
-        base = os.path.join(cdir, "%s.%s" % (j, v))
-        c = {"ios": None, "irq": None, "irq_per_io": None, "sq_db": None, "cq_db": None,
-             "sq_db_per_io": None, "cq_db_per_io": None, "db_per_io": None, "msix_per_io": None,
-             "db_source": None, "driver": None, "driver_sq_mmio_per_io": None,
-             "driver_cq_mmio_per_io": None, "error": None, "why": None}
-        out["cells"][(v, j)] = c
-        whys = []
-        have = [os.path.exists(base + s) for s in (".pre", ".post")]
-        if not all(have):
-            c["error"] = "no %s snapshot" % " and no ".join(
-                s for s, h in zip((".pre", ".post"), have) if not h)
-            continue
-        pre, post = read_snapshot(base + ".pre")[1], read_snapshot(base + ".post")[1]
-        if not pre or not post or len(pre) < 5 or len(post) < 5:
-            c["error"] = "no diskstats line in the snapshots"
-            continue
-        c["ios"] = (post[0] - pre[0]) + (post[4] - pre[4])
-        if c["ios"] <= 0:
-            c["error"] = "the disk completed no I/O between the snapshots"
-            continue
-        ios = float(c["ios"])
-        irq = [read_irq(base + ".pre"), read_irq(base + ".post")]
-        if None in irq:
-            whys.append("no irq line in the snapshots")
-        else:
-            c["irq"] = irq[1] - irq[0]
-            c["irq_per_io"] = c["irq"] / ios
-        if os.path.exists(base + ".doorbells"):
-            c["driver"] = read_stats(base + ".doorbells")
-            for k in ("sq_mmio", "cq_mmio"):
-                if isinstance(c["driver"].get(k), int):
-                    c["driver_%s_per_io" % k] = c["driver"][k] / ios
-        q = read_stats(base + ".qemu") if os.path.exists(base + ".qemu") else None
-        if q is not None:
-            c["db_source"] = "qemu"
-            c["sq_db"], c["cq_db"] = q.get("sq_mmio"), q.get("cq_mmio")
-            if isinstance(q.get("msix"), int):
-                c["msix_per_io"] = q["msix"] / ios
-        elif c["driver"] is not None and v != INTREE:
-            c["db_source"] = "driver"
-            c["sq_db"], c["cq_db"] = c["driver"].get("sq_mmio"), c["driver"].get("cq_mmio")
-        elif v == INTREE:
-            whys.append("no QEMU doorbell count for this run" if guest else
-                        "no doorbell counts for the in-tree driver outside the guest")
-        else:
-            whys.append("no doorbell counts (neither .qemu nor .doorbells)")
-        if c["db_source"]:
-            if isinstance(c["sq_db"], int) and isinstance(c["cq_db"], int):
-                c["sq_db_per_io"], c["cq_db_per_io"] = c["sq_db"] / ios, c["cq_db"] / ios
-                c["db_per_io"] = (c["sq_db"] + c["cq_db"]) / ios
-            else:
-                whys.append("no sq_mmio or cq_mmio in .%s" % ("qemu" if q is not None else "doorbells"))
-                c["sq_db"] = c["cq_db"] = None
-        c["why"] = "; ".join(whys) or None
+    out["rounds"] = max([out["rounds"]] + [n for bases in names.values() for n in bases])
+    for (v, j), bases in sorted(names.items()):
+        runs = []
+        for rnd in sorted(bases):
+            r = count_run(os.path.join(cdir, bases[rnd]), v, guest)
+            r["round"] = rnd
+            runs.append(r)
+        out["cells"][(v, j)] = count_cell(runs, out["rounds"])
     return out
+
+
+def count_run(base, v, guest):
+    """One counting run, from the files base.*: a dict of ios, irq, irq_per_io,
+    sq_db, cq_db, sq_db_per_io, cq_db_per_io, db_per_io, msix_per_io,
+    db_source ("qemu", "driver" or None), driver (the .doorbells counters,
+    or None), driver_sq_mmio_per_io and driver_cq_mmio_per_io (from
+    .doorbells, also when .qemu gave the figures), error (no I/O count: why)
+    and why (a figure left out: why, or None).
+
+    The I/Os of a run are the reads and writes the disk completed between
+    the snapshots (diskstats fields 1 and 5).  Doorbell writes come from
+    .qemu where there is one (both drivers counted alike), else from
+    .doorbells (nvme-phys only).
+    """
+    c = {"ios": None, "irq": None, "irq_per_io": None, "sq_db": None, "cq_db": None,
+         "sq_db_per_io": None, "cq_db_per_io": None, "db_per_io": None, "msix_per_io": None,
+         "db_source": None, "driver": None, "driver_sq_mmio_per_io": None,
+         "driver_cq_mmio_per_io": None, "error": None, "why": None}
+    whys = []
+    have = [os.path.exists(base + s) for s in (".pre", ".post")]
+    if not all(have):
+        c["error"] = "no %s snapshot" % " and no ".join(
+            s for s, h in zip((".pre", ".post"), have) if not h)
+        return c
+    pre, post = read_snapshot(base + ".pre")[1], read_snapshot(base + ".post")[1]
+    if not pre or not post or len(pre) < 5 or len(post) < 5:
+        c["error"] = "no diskstats line in the snapshots"
+        return c
+    c["ios"] = (post[0] - pre[0]) + (post[4] - pre[4])
+    if c["ios"] <= 0:
+        c["error"] = "the disk completed no I/O between the snapshots"
+        return c
+    ios = float(c["ios"])
+    irq = [read_irq(base + ".pre"), read_irq(base + ".post")]
+    if None in irq:
+        whys.append("no irq line in the snapshots")
+    else:
+        c["irq"] = irq[1] - irq[0]
+        c["irq_per_io"] = c["irq"] / ios
+    if os.path.exists(base + ".doorbells"):
+        c["driver"] = read_stats(base + ".doorbells")
+        for k in ("sq_mmio", "cq_mmio"):
+            if isinstance(c["driver"].get(k), int):
+                c["driver_%s_per_io" % k] = c["driver"][k] / ios
+    q = read_stats(base + ".qemu") if os.path.exists(base + ".qemu") else None
+    if q is not None:
+        c["db_source"] = "qemu"
+        c["sq_db"], c["cq_db"] = q.get("sq_mmio"), q.get("cq_mmio")
+        if isinstance(q.get("msix"), int):
+            c["msix_per_io"] = q["msix"] / ios
+    elif c["driver"] is not None and v != INTREE:
+        c["db_source"] = "driver"
+        c["sq_db"], c["cq_db"] = c["driver"].get("sq_mmio"), c["driver"].get("cq_mmio")
+    elif v == INTREE:
+        whys.append("no QEMU doorbell count for this run" if guest else
+                    "no doorbell counts for the in-tree driver outside the guest")
+    else:
+        whys.append("no doorbell counts (neither .qemu nor .doorbells)")
+    if c["db_source"]:
+        if isinstance(c["sq_db"], int) and isinstance(c["cq_db"], int):
+            c["sq_db_per_io"], c["cq_db_per_io"] = c["sq_db"] / ios, c["cq_db"] / ios
+            c["db_per_io"] = (c["sq_db"] + c["cq_db"]) / ios
+        else:
+            whys.append("no sq_mmio or cq_mmio in .%s" % ("qemu" if q is not None else "doorbells"))
+            c["sq_db"] = c["cq_db"] = None
+    c["why"] = "; ".join(whys) or None
+    return c
+
+
+def count_cell(runs, planned):
+    """One cell of the counting pass from its runs (count_run()'s, with round)."""
+    ok = [r for r in runs if r["error"] is None]
+    c = {"runs": runs, "counted": len(ok), "error": None, "why": None}
+    medians(c, ok, COUNT_KEYS)
+    sources = {r["db_source"] for r in ok if r["db_per_io"] is not None}
+    c["db_source"] = sources.pop() if len(sources) == 1 else "mixed" if sources else None
+    # One reason said once when every run has it; else per counting round.
+    problems = [(r["round"], r["error"] or r["why"]) for r in runs if r["error"] or r["why"]]
+    problems += [(n, "not counted (no files)") for n in range(1, planned + 1)
+                 if n not in [r["round"] for r in runs]]
+    if not ok:
+        c["error"] = "; ".join(sorted({w for _n, w in problems}))
+    elif len({w for _n, w in problems}) == 1 and len(problems) == len(runs) == planned:
+        c["why"] = problems[0][1]
+    elif problems:
+        c["why"] = "; ".join("counting round %d: %s" % p for p in sorted(problems))
+    return c
 
 
 def _lines(path):
@@ -438,7 +496,24 @@ def aggregate(rounds):
     agg = {"rounds": len(ok), "planned": len(rounds),
            "failures": ["round %d: %s" % (r["round"], r["reason"]) for r in bad if not r.get("missing")],
            "missing": [r["round"] for r in bad if r.get("missing")]}
-    for key in [m[0] for m in METRICS] + ["segs_per_req"]:
+    medians(agg, ok, [m[0] for m in METRICS] + ["segs_per_req"])
+    curves = [r["curve"] for r in ok if r.get("curve")]
+    if curves:
+        pcts = sorted(set.intersection(*[set(c) for c in curves]))
+        agg["curve"] = {p: statistics.median([c[p] for c in curves]) for p in pcts}
+    kinds = {r.get("lat_kind") for r in ok}
+    agg["lat_kind"] = kinds.pop() if len(kinds) == 1 else "mixed"
+    if not ok:
+        agg["error"] = bad[0]["reason"] if bad else "no result"
+        agg["failures"] = agg["failures"] or []
+    return agg
+
+
+def medians(agg, ok, keys):
+    """agg[KEY]: the median of KEY over the results ok that have it, with
+    KEY_min, KEY_max and KEY_spread (half the range over the median, in %;
+    None after one); None without any."""
+    for key in keys:
         vals = [r[key] for r in ok if r.get(key) is not None]
         if not vals:
             agg[key] = None
@@ -451,16 +526,6 @@ def aggregate(rounds):
         # One round has no spread to speak of.
         agg[key + "_spread"] = None if len(vals) < 2 else (
             (max(vals) - min(vals)) / 2.0 / med * 100.0 if med else 0.0)
-    curves = [r["curve"] for r in ok if r.get("curve")]
-    if curves:
-        pcts = sorted(set.intersection(*[set(c) for c in curves]))
-        agg["curve"] = {p: statistics.median([c[p] for c in curves]) for p in pcts}
-    kinds = {r.get("lat_kind") for r in ok}
-    agg["lat_kind"] = kinds.pop() if len(kinds) == 1 else "mixed"
-    if not ok:
-        agg["error"] = bad[0]["reason"] if bad else "no result"
-        agg["failures"] = agg["failures"] or []
-    return agg
 
 
 def analyse(mode):
@@ -777,38 +842,51 @@ def paired(mode, j, key=None, v=PARITY_PATH, ref=INTREE):
     reason).
     """
     key = key or mode["headline"][j][0]
-    out = {"figure": key, "ratios": [], "pairs": 0, "median": None, "min": None, "max": None,
-           "why": None}
     good = {}
     for x in (v, ref):
         good[x] = {r["round"]: r[key] for r in mode["cells"].get((x, j), [])
                    if r.get("ok") and r.get(key) is not None}
-    for rnd in sorted(set(good[v]) & set(good[ref])):
-        if good[ref][rnd]:
-            out["ratios"].append([rnd, good[v][rnd] / good[ref][rnd]])
+    return pair_rounds(key, good[v], good[ref], (v, ref), "round", [
+        w for w in (no_rounds(mode, v, j), no_rounds(mode, ref, j)) if w])
+
+
+def pair_rounds(key, a, b, names, what, whys):
+    """paired()'s dict from two dicts round -> figure: the ratios a/b of
+    the rounds both have.  names: a's and b's (for why); what: what a
+    round is called there; whys: why there can be no pairs, if known."""
+    out = {"figure": key, "ratios": [], "pairs": 0, "median": None, "min": None, "max": None,
+           "why": None}
+    for rnd in sorted(set(a) & set(b)):
+        if b[rnd]:
+            out["ratios"].append([rnd, a[rnd] / b[rnd]])
     vals = [r[1] for r in out["ratios"]]
     if vals:
         out.update(pairs=len(vals), median=statistics.median(vals), min=min(vals), max=max(vals))
         return out
-    whys = [w for w in (no_rounds(mode, v, j), no_rounds(mode, ref, j)) if w]
     if not whys:
-        whys.append("no round in which both worked (%s: round %s; %s: round %s)" % (
-            v, ", ".join(str(r) for r in sorted(good[v])) or "none",
-            ref, ", ".join(str(r) for r in sorted(good[ref])) or "none"))
+        whys = ["no %s in which both worked (%s: %s %s; %s: %s %s)" % (
+            what, names[0], what, ", ".join(str(r) for r in sorted(a)) or "none",
+            names[1], what, ", ".join(str(r) for r in sorted(b)) or "none")]
     out["why"] = "; ".join(whys)
     return out
 
 
 def parity_check(mode, j, key, limit, lower):
-    """One target of issue 17 on the paired ratios auto/in-tree of job j."""
+    """One target of issue 17 on the paired ratios auto/in-tree of job j:
+    of the rounds (paired()), or for db_per_io of the counting rounds
+    (count_paired(); then value and than_value: the two medians)."""
     t = {"target": T17, "mode": mode["label"], "job": j, "path": PARITY_PATH, "than": INTREE,
          "check": "auto/in-tree %s %s %g" % (FIGURE_NAMES.get(key, key), "≤" if lower else "≥", limit),
          "figure": key, "pairs": 0, "ratio": None, "min": None, "max": None, "limit_ratio": limit,
          "lower": lower, "value": None, "than_value": None, "result": "no data", "why": None}
-    if j not in mode["jobs"]:
+    if key == "db_per_io":
+        p = count_paired(mode, j)
+        t["value"], t["than_value"] = p["value"], p["than_value"]
+    elif j not in mode["jobs"]:
         t["why"] = "%s was not run in %s" % (j, mode["label"])
         return t
-    p = paired(mode, j, key)
+    else:
+        p = paired(mode, j, key)
     t["pairs"], t["ratio"], t["min"], t["max"] = p["pairs"], p["median"], p["min"], p["max"]
     if not p["pairs"]:
         t["why"] = p["why"]
@@ -826,37 +904,41 @@ def parity_check(mode, j, key, limit, lower):
     return t
 
 
-def doorbell_check(mode, j=PARITY_DB_JOB):
-    """Issue 17: auto's doorbell writes per I/O at most the in-tree driver's (counting pass)."""
-    t = {"target": T17, "mode": mode["label"], "job": j, "path": PARITY_PATH, "than": INTREE,
-         "check": "auto doorbell writes/IO ≤ in-tree's", "figure": "db_per_io", "pairs": None,
-         "ratio": None, "min": None, "max": None, "limit_ratio": 1.0, "lower": True,
-         "value": None, "than_value": None, "result": "no data", "why": None}
+def count_paired(mode, j, v=PARITY_PATH, ref=INTREE):
+    """paired()'s dict for the doorbell writes per I/O of job j in the
+    counting pass: the ratios v/ref per counting round in which both were
+    counted by the same source; also value and than_value, the two cells'
+    medians over their counting rounds (None without pairs)."""
     cnt = mode.get("count") or {}
+    whys, runs = [], {v: {}, ref: {}}
     if not cnt.get("ran"):
-        t["why"] = "the counting pass did not run (%s)" % (cnt.get("why") or "no count/ folder")
-        return t
-    whys = []
-    cells = {}
-    for v in (PARITY_PATH, INTREE):
-        c = cnt["cells"].get((v, j))
+        whys.append("the counting pass did not run (%s)" % (cnt.get("why") or "no count/ folder"))
+    for x in (v, ref) if cnt.get("ran") else ():
+        c = cnt["cells"].get((x, j))
         if c is None:
-            whys.append("%s was not counted in %s" % (v, j))
-        elif c["db_per_io"] is None:
-            whys.append("%s: %s" % (v, c["error"] or c["why"] or "no doorbell count"))
-        else:
-            cells[v] = c
-    if not whys and cells[PARITY_PATH]["db_source"] != cells[INTREE]["db_source"]:
-        whys.append("counted by different sources (auto: %s, in-tree: %s)" % (
-            cells[PARITY_PATH]["db_source"], cells[INTREE]["db_source"]))
-    if whys:
-        t["why"] = "; ".join(whys)
-        return t
-    t["value"], t["than_value"] = cells[PARITY_PATH]["db_per_io"], cells[INTREE]["db_per_io"]
-    if t["than_value"]:
-        t["ratio"] = t["value"] / t["than_value"]
-    t["result"] = "met" if t["value"] <= t["than_value"] else "not met"
-    return t
+            whys.append("%s was not counted in %s" % (x, j))
+            continue
+        if c["db_per_io"] is None:
+            whys.append("%s: %s" % (x, c["error"] or c["why"] or "no doorbell count"))
+        runs[x] = {r["round"]: r for r in c["runs"] if r["db_per_io"] is not None}
+    both = set(runs[v]) & set(runs[ref])
+    same = {n for n in both if runs[v][n]["db_source"] == runs[ref][n]["db_source"]}
+    if not whys and both and not same:
+        whys.append("counted by different sources (%s: %s, %s: %s)" % (
+            v, cnt["cells"][(v, j)]["db_source"], ref, cnt["cells"][(ref, j)]["db_source"]))
+    p = pair_rounds("db_per_io", *[{n: r["db_per_io"] for n, r in runs[x].items()
+                                    if n in same or n not in both} for x in (v, ref)],
+                    names=(v, ref), what="counting round", whys=whys)
+    p["value"] = p["than_value"] = None
+    if p["pairs"]:
+        p["value"], p["than_value"] = (cnt["cells"][(x, j)]["db_per_io"] for x in (v, ref))
+    return p
+
+
+def doorbell_check(mode, j=PARITY_DB_JOB):
+    """Issue 17: auto's doorbell writes per I/O at most the in-tree driver's
+    (counting pass), on the ratios paired per counting round."""
+    return parity_check(mode, j, "db_per_io", 1.0, True)
 
 
 def parity_targets(modes):
@@ -868,15 +950,16 @@ def parity_targets(modes):
     b. every job whose headline figure is the p50 latency: the median ratio
        auto/in-tree at most 1: met; above, but the smallest at most 1:
        within the spread; else not met;
-    c. randread-4k-qd32, from the counting pass: auto's doorbell writes per
-       I/O no more than the in-tree driver's: met or not met.
+    c. randread-4k-qd32, from the counting pass: the median of the ratios
+       auto/in-tree of the doorbell writes per I/O, paired per counting
+       round (count_paired()), at most 1; judged as b.
     One pair judges too, but says "one round: no spread" in why.  One dict
     per check (after issue 4's in targets.json): target ("17"), mode, job,
     path ("auto"), than ("in-tree"), check (its words), figure (the key
-    compared), pairs (c: None), ratio (the median ratio; c: auto's figure
-    over in-tree's), min, max, limit_ratio, lower (True: at most the
-    limit), value and than_value (c: the two drivers' doorbell writes per
-    I/O), result (one of TARGET_RESULTS) and why (no data: the reason).
+    compared), pairs, ratio (the median ratio), min, max, limit_ratio,
+    lower (True: at most the limit), value and than_value (c: the two
+    drivers' medians of doorbell writes per I/O over the counting rounds;
+    else None), result (one of TARGET_RESULTS) and why (no data: the reason).
     """
     out = []
     for m in modes:
@@ -895,7 +978,7 @@ def parity_result(t):
         return "no data: " + t["why"]
     text = t["result"]
     if t["figure"] == "db_per_io":
-        text += " (auto %.2f, in-tree %.2f per I/O)" % (t["value"], t["than_value"])
+        text += " (medians: auto %.2f, in-tree %.2f per I/O)" % (t["value"], t["than_value"])
     if t["why"]:
         text += "; " + t["why"]
     return text
@@ -910,12 +993,10 @@ def parity_rows(checks):
         db = t["figure"] == "db_per_io"
         fig = FIGURE_NAMES.get(t["figure"], t["figure"])
         rows.append([
-            t["mode"], t["job"], fig + (" (counted)" if db else ""),
-            "—" if db else str(t["pairs"]),
+            t["mode"], t["job"], fig + (" (counted)" if db else ""), str(t["pairs"]),
             "{:.3f}×".format(t["ratio"]) if t["ratio"] is not None else "n/a",
             "[{:.3f}, {:.3f}]".format(t["min"], t["max"]) if t["min"] is not None else "—",
-            ("≤ in-tree's" if db else "%s %.2f×" % ("≤" if t["lower"] else "≥", t["limit_ratio"])),
-            parity_result(t)])
+            "%s %.2f×" % ("≤" if t["lower"] else "≥", t["limit_ratio"]), parity_result(t)])
     tally = "parity: %d met, %d within the spread, %d not met, %d without data" % tuple(
         count[r] for r in TARGET_RESULTS)
     return head, rows, tally
@@ -927,45 +1008,53 @@ PARITY_TEXT = ("Issue 17's targets, reported, not enforced: auto against the in-
                "guest from round to round moves both: (a) randread-4k-qd32 IOPS and seqread-1m "
                "MB/s, auto/in-tree at least 0.95; (b) every one-I/O-at-a-time job, p50 latency "
                "auto/in-tree at most 1 (below 1: auto is faster); (c) randread-4k-qd32, "
-               "doorbell writes per I/O in the counting pass, auto's no more than the in-tree "
-               "driver's.  median ratio: the median of the per-round ratios; [min, max]: the "
-               "smallest and largest.  `within the spread`: the median misses the limit, but "
-               "some round's ratio meets it.  Which controller each driver has moves the "
+               "doorbell writes per I/O in the counting pass, auto/in-tree at most 1, paired per "
+               "counting round (pairs: counting rounds).  median ratio: the median of the "
+               "per-round ratios; [min, max]: the smallest and largest.  `within the spread`: "
+               "the median misses the limit, but some round's ratio meets it.  Which controller each driver has moves the "
                "queue-depth figures too (docs/parity.md).")
 
 
 def count_rows(mode):
     """Header and rows of one mode's counting-pass table, and the notes under it."""
     cnt = mode["count"]
-    head = ["job", "path", "I/Os", "irq/IO", "SQ db/IO", "CQ db/IO", "db/IO"]
+    head = ["job", "path", "rounds", "I/Os", "irq/IO", "SQ db/IO", "CQ db/IO", "db/IO"]
     rows, notes = [], []
     jobs = list(mode["jobs"]) + sorted({j for _v, j in cnt["cells"]} - set(mode["jobs"]))
     order = [INTREE, PARITY_PATH] + [v for v in PATHS if v != PARITY_PATH]
     f2 = lambda x: "%.2f" % x if x is not None else "n/a"
+
+    def fig(c, k):
+        # The median, and [min, max] when counting rounds differ in it.
+        if c[k] is None or c[k + "_min"] == c[k + "_max"]:
+            return f2(c[k])
+        return "%s [%s, %s]" % (f2(c[k]), f2(c[k + "_min"]), f2(c[k + "_max"]))
     for j in jobs:
         for v in order:
             c = cnt["cells"].get((v, j))
             if c is None:
                 if v in (INTREE, PARITY_PATH):
-                    rows.append([j, v] + ["n/a"] * 5)
-                    notes.append("- %s / %s: not counted (no count/%s.%s.* files)." % (j, v, j, v))
+                    rows.append([j, v, "0/%d" % cnt["rounds"]] + ["n/a"] * 5)
+                    notes.append("- %s / %s: not counted (no count/%s%s.%s.* files)." % (
+                        j, v, "cN." if cnt["layout"] == "rounds" else "", j, v))
                 continue
-            rows.append([j, v, fmt_num(c["ios"], 0)] + [f2(c[k]) for k in (
-                "irq_per_io", "sq_db_per_io", "cq_db_per_io", "db_per_io")])
+            rows.append([j, v, "%d/%d" % (c["counted"], cnt["rounds"]), fmt_num(c["ios"], 0)] + [
+                fig(c, k) for k in ("irq_per_io", "sq_db_per_io", "cq_db_per_io", "db_per_io")])
             if c["error"] or c["why"]:
                 notes.append("- %s / %s: %s." % (j, v, c["error"] or c["why"]))
             if c["db_source"] == "qemu" and c["driver_sq_mmio_per_io"] is not None:
                 notes.append("- %s / %s: nvme-phys's own counters: %s SQ + %s CQ doorbell writes per "
                              "I/O (QEMU's: %s + %s)." % (
-                                 j, v, f2(c["driver_sq_mmio_per_io"]), f2(c["driver_cq_mmio_per_io"]),
-                                 f2(c["sq_db_per_io"]), f2(c["cq_db_per_io"])))
+                                 j, v, fig(c, "driver_sq_mmio_per_io"), fig(c, "driver_cq_mmio_per_io"),
+                                 fig(c, "sq_db_per_io"), fig(c, "cq_db_per_io")))
     return head, rows, notes
 
 
 def count_title(mode):
-    n = mode["count"]["ios_asked"]
-    return "Interrupts and doorbell writes per I/O (untimed counting pass%s)" % (
-        ", %s I/Os per run" % fmt_num(n, 0) if n else "")
+    n, rounds = mode["count"]["ios_asked"], mode["count"]["rounds"]
+    return "Interrupts and doorbell writes per I/O (untimed counting pass%s%s)" % (
+        ", %s I/Os per run" % fmt_num(n, 0) if n else "",
+        ", %d counting rounds: medians [min, max]" % rounds if rounds > 1 else "")
 
 
 def count_report(mode):
@@ -978,9 +1067,17 @@ def count_report(mode):
                      "in-tree driver"}.get(cnt["source"], "QEMU's trace events where there are any, "
                                                             "else nvme-phys's debugfs counters")
     L = ["**%s.**" % count_title(mode), "",
-         "Each job once more on the in-tree driver and on auto after the rounds, not timed.  "
+         "Each job once more on the in-tree driver and on auto after the rounds, not timed%s.  "
+         "rounds: the counting rounds that counted the run, of those that ran; "
          "I/Os: the reads and writes the disk completed (/proc/diskstats); irq: the interrupts "
-         "of the controller's vectors (/proc/interrupts, all CPUs); doorbell writes (db): %s." % src,
+         "of the controller's vectors (/proc/interrupts, all CPUs); doorbell writes (db): %s.%s" % (
+             ", in %d counting rounds, the driver that goes first alternating" % cnt["rounds"]
+             if cnt["rounds"] > 1 else "", src,
+             "  Each figure is the median over the counting rounds, with [min, max] where they "
+             "differ; the parity target on doorbell writes pairs the two drivers per counting "
+             "round." if cnt["rounds"] > 1 else
+             "  One counting run per driver (a run from before the counting rounds): too few to "
+             "judge a difference by." if cnt["layout"] == "single" else ""),
          ""]
     head, rows, notes = count_rows(mode)
     L.extend(md_table(head, rows))
@@ -1094,7 +1191,10 @@ def summary(modes):
     auto's cells also hold paired_vs_intree (paired(): the per-round ratios
     auto/in-tree of the headline figure, their median, min and max), and
     the cells the counting pass counted hold count (load_count()'s figures
-    of the cell); without a counting pass there is no count key.
+    of the cell: medians over the counting rounds, _min, _max, and runs,
+    each counting round's figures), auto's count also paired_vs_intree
+    (count_paired(): the doorbell writes per I/O auto/in-tree per counting
+    round); without a counting pass there is no count key.
     """
     out = {}
     for m in modes:
@@ -1115,7 +1215,9 @@ def summary(modes):
                 if v == PARITY_PATH and j in m.get("paired", {}):
                     cell["paired_vs_intree"] = m["paired"][j]
                 if (v, j) in counted:
-                    cell["count"] = counted[(v, j)]
+                    cell["count"] = dict(counted[(v, j)])
+                    if v == PARITY_PATH:
+                        cell["count"]["paired_vs_intree"] = count_paired(m, j)
                 d.setdefault(v, {})[j] = cell
     return out
 
@@ -1411,7 +1513,8 @@ def report(run_dir, modes, meta, previous, plots):
     L.append("- `<mode>/raw/`: fio's JSON and messages per round (`rN/fio.json`, `rN/fio.log`), the job "
              "file fio ran (`rN/job.fio`), the driver statistics (`rN/<job>.<path>.dma`) and CPU/disk "
              "snapshots (`.pre`, `.post`) per run; `count/`: the counting pass's snapshots (with "
-             "`irq`), doorbell counters (`.doorbells`) and QEMU's counts (`.qemu`); "
+             "`irq`), doorbell counters (`.doorbells`) and QEMU's counts (`.qemu`), "
+             "`cN.<job>.<path>.*` for counting round N; "
              "`<mode>/console.log`, `<mode>/dmesg`: the guest's.")
     if plots:
         L.append("- Plots: " + ", ".join("`%s`" % p for p in plots) + ".")
