@@ -1075,7 +1075,13 @@ int nvmp_scan(struct nvmp_ctrl *ctrl)
 		if (i == NVME_IDENTIFY_DATA_SIZE / 4 || !list[i])
 			nvmp_remove_ns(ns);
 	}
-	for (i = 0; i < NVME_IDENTIFY_DATA_SIZE / 4 && list[i]; i++) {
+	/*
+	 * A rescan through nvme<N>'s attribute may run while the controller
+	 * is being removed: once removal started, add nothing (it removes
+	 * the namespaces under ns_lock after setting the state).
+	 */
+	for (i = 0; i < NVME_IDENTIFY_DATA_SIZE / 4 && list[i] &&
+	     READ_ONCE(ctrl->state) != NVMP_DELETING; i++) {
 		u32 nsid = le32_to_cpu(list[i]);
 
 		if (!nvmp_find_ns(ctrl, nsid))
