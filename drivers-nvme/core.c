@@ -619,6 +619,33 @@ static int nvmp_restart(struct nvmp_ctrl *ctrl)
 
 /* --- namespaces ---------------------------------------------------------------------- */
 
+/* --- attributes whose value never changes -------------------------------------- */
+
+struct nvmp_const_attr {
+	struct device_attribute attr;
+	const char *val;
+};
+
+static ssize_t nvmp_const_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  container_of(attr, struct nvmp_const_attr, attr)->val);
+}
+
+#define NVMP_CONST_ATTR(_name, _val)					\
+	struct nvmp_const_attr nvmp_attr_##_name = {			\
+		.attr = __ATTR(_name, 0444, nvmp_const_show, NULL),	\
+		.val = _val,						\
+	}
+
+/* Only the NVM command set (0), and no metadata. */
+static NVMP_CONST_ATTR(csi, "0");
+static NVMP_CONST_ATTR(metadata_bytes, "0");
+/* A PCIe controller, with no keep alive. */
+static NVMP_CONST_ATTR(transport, "pcie");
+static NVMP_CONST_ATTR(kato, "0");
+
 /* --- namespace attributes, on each disk ----------------------------------------- */
 
 static struct nvmp_ns *nvmp_dev_ns(struct device *dev)
@@ -682,29 +709,14 @@ static ssize_t nsid_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(nsid);
 
-/* Only the NVM command set, and no metadata. */
-static ssize_t csi_show(struct device *dev, struct device_attribute *attr,
-			char *buf)
-{
-	return sysfs_emit(buf, "%u\n", NVME_CSI_NVM);
-}
-static DEVICE_ATTR_RO(csi);
-
-static ssize_t metadata_bytes_show(struct device *dev,
-				   struct device_attribute *attr, char *buf)
-{
-	return sysfs_emit(buf, "0\n");
-}
-static DEVICE_ATTR_RO(metadata_bytes);
-
 static struct attribute *nvmp_ns_attrs[] = {
 	&dev_attr_wwid.attr,
 	&dev_attr_uuid.attr,
 	&dev_attr_nguid.attr,
 	&dev_attr_eui.attr,
-	&dev_attr_csi.attr,
+	&nvmp_attr_csi.attr.attr,
 	&dev_attr_nsid.attr,
-	&dev_attr_metadata_bytes.attr,
+	&nvmp_attr_metadata_bytes.attr.attr,
 	NULL,
 };
 
@@ -1191,13 +1203,6 @@ static ssize_t firmware_rev_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(firmware_rev);
 
-static ssize_t transport_show(struct device *dev, struct device_attribute *attr,
-			      char *buf)
-{
-	return sysfs_emit(buf, "pcie\n");
-}
-static DEVICE_ATTR_RO(transport);
-
 static ssize_t address_show(struct device *dev, struct device_attribute *attr,
 			    char *buf)
 {
@@ -1243,14 +1248,6 @@ static ssize_t numa_node_show(struct device *dev, struct device_attribute *attr,
 	return sysfs_emit(buf, "%d\n", dev_to_node(nvmp_dev_ctrl(dev)->dev));
 }
 static DEVICE_ATTR_RO(numa_node);
-
-/* No keep alive on PCIe. */
-static ssize_t kato_show(struct device *dev, struct device_attribute *attr,
-			 char *buf)
-{
-	return sysfs_emit(buf, "0\n");
-}
-static DEVICE_ATTR_RO(kato);
 
 static ssize_t instance_show(struct device *dev, struct device_attribute *attr,
 			     char *buf)
@@ -1356,7 +1353,7 @@ static struct attribute *nvmp_ctrl_dev_attrs[] = {
 	&dev_attr_model.attr,
 	&dev_attr_serial.attr,
 	&dev_attr_firmware_rev.attr,
-	&dev_attr_transport.attr,
+	&nvmp_attr_transport.attr.attr,
 	&dev_attr_address.attr,
 	&dev_attr_state.attr,
 	&dev_attr_cntlid.attr,
@@ -1364,7 +1361,7 @@ static struct attribute *nvmp_ctrl_dev_attrs[] = {
 	&dev_attr_queue_count.attr,
 	&dev_attr_sqsize.attr,
 	&dev_attr_numa_node.attr,
-	&dev_attr_kato.attr,
+	&nvmp_attr_kato.attr.attr,
 	&dev_attr_reset_controller.attr,
 	&dev_attr_rescan_controller.attr,
 	NULL,
