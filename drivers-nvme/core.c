@@ -962,6 +962,36 @@ static void nvmp_ns_limits(struct nvmp_ns *ns, const struct nvme_id_ns *id,
 		lim->discard_granularity = bs;
 }
 
+/*
+ * Rotational media, and a namespace without the controller's volatile write
+ * cache: in the command set independent Identify Namespace, which NVMe 2.0
+ * controllers (and those with CAP.CRMS.CRIMS) have.
+ */
+static void nvmp_ns_features(struct nvmp_ctrl *ctrl, u32 nsid,
+			     struct queue_limits *lim)
+{
+	struct nvme_id_ns_cs_indep *id;
+	struct nvme_command c = {};
+
+	if (ctrl->vwc & NVME_CTRL_VWC_PRESENT)
+		lim->features |= BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA;
+	if (!(ctrl->cap & NVME_CAP_CRMS_CRIMS) && ctrl->vs < NVME_VS(2, 0, 0))
+		return;
+	id = kzalloc_obj(*id);
+	if (!id)
+		return;
+	c.identify.opcode = nvme_admin_identify;
+	c.identify.nsid = cpu_to_le32(nsid);
+	c.identify.cns = NVME_ID_CNS_NS_CS_INDEP;
+	if (!nvmp_admin_sync(ctrl, &c, id, sizeof(*id), NULL)) {
+		if (id->nsfeat & NVME_NS_ROTATIONAL)
+			lim->features |= BLK_FEAT_ROTATIONAL;
+		if (id->nsfeat & NVME_NS_VWC_NOT_PRESENT)
+			lim->features &= ~(BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA);
+	}
+	kfree(id);
+}
+
 static void nvmp_alloc_ns(struct nvmp_ctrl *ctrl, u32 nsid)
 {
 	struct queue_limits lim = {};
@@ -1008,8 +1038,7 @@ static void nvmp_alloc_ns(struct nvmp_ctrl *ctrl, u32 nsid)
 	lim.max_segments = NVMP_MAX_SEGS;
 	lim.virt_boundary_mask = NVMP_PAGE - 1;
 	lim.dma_alignment = 3;
-	if (ctrl->vwc & NVME_CTRL_VWC_PRESENT)
-		lim.features |= BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA;
+	nvmp_ns_features(ctrl, nsid, &lim);
 	/*
 	 * User buffers in peer memory may reach the iterator, which sorts
 	 * out per request whether this device can get at them
