@@ -134,14 +134,22 @@ echo "lsblk -D: $(lsblk -dn -D "/dev/$usd")"
 
 # --- queue limits -------------------------------------------------------------
 # Limits that may differ, and why:
-#  max_segments: nvme-phys builds at most 128 segments per request (its PRP
-#    and SGL list pages, NVMP_MAX_SEGS), nvme-core one more than the pages
-#    of its largest transfer;
-#  max_hw_sectors_kb, max_sectors_kb: nvme-core caps transfers at the DMA
-#    layer's optimal mapping size (the IOMMU's cached IOVA sizes), nvme-phys
-#    at the largest mapping (the swiotlb bounce limit), both within MDTS;
-#  io_timeout: each driver's own module parameter.
-may_differ="max_segments max_hw_sectors_kb max_sectors_kb io_timeout"
+#  virt_boundary_mask, max_segments: nvme-phys keeps the 4 KiB virtual
+#    boundary on every queue (its data path builds PRPs or SGLs from
+#    physical segments within it) and at most 128 segments per request (its
+#    list pages, NVMP_MAX_SEGS); nvme-core drops the boundary on I/O queues
+#    of a controller with SGLs and allows one segment per page of its
+#    largest transfer, plus one;
+#  max_hw_sectors_kb, max_sectors_kb: both within MDTS; nvme-core also
+#    within the DMA layer's optimal mapping size (under an IOMMU, the
+#    largest IOVA size it caches: 128 KiB), nvme-phys within the largest
+#    mapping (4 MiB, or the swiotlb bounce limit);
+#  write_zeroes_max_bytes: the transfer size, on both (checked below);
+#  max_integrity_segments: nvme-core has one for metadata, nvme-phys
+#    supports no namespace with metadata;
+#  io_timeout: each module's own parameter.
+may_differ="virt_boundary_mask max_segments max_hw_sectors_kb max_sectors_kb
+	write_zeroes_max_bytes max_integrity_segments io_timeout"
 bad=0
 for f in /sys/block/"$usd"/queue/*; do
 	n=$(basename "$f")
@@ -149,10 +157,15 @@ for f in /sys/block/"$usd"/queue/*; do
 	u=$(cat "$f" 2>/dev/null || echo unreadable)
 	i=$(cat "/sys/block/$itd/queue/$n" 2>/dev/null || echo missing)
 	[ "$u" = "$i" ] && continue
-	case " $may_differ " in
+	case " $(echo $may_differ) " in
 	*" $n "*) echo "queue/$n: nvme-phys $u, in-tree $i (allowed)" ;;
 	*) echo "queue/$n: nvme-phys $u, in-tree $i"; bad=1 ;;
 	esac
+done
+for d in "$usd" "$itd"; do
+	q=/sys/block/$d/queue
+	[ "$(cat $q/write_zeroes_max_bytes)" = $(($(cat $q/max_hw_sectors_kb) * 1024)) ] ||
+		{ echo "$d: write_zeroes_max_bytes is not the transfer size"; bad=1; }
 done
 for n in discard_granularity discard_max_hw_bytes atomic_write_unit_max_bytes \
 	physical_block_size; do
