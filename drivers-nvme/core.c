@@ -325,11 +325,75 @@ static void nvmp_disable(struct nvmp_ctrl *ctrl, bool shutdown, bool dead)
 
 /* --- bring-up --------------------------------------------------------------------- */
 
+/* An Identify string: space padded, kept without the padding. */
 static void nvmp_copy_id(char *dst, const char *src, size_t len)
 {
+	while (len && (src[len - 1] == ' ' || !src[len - 1]))
+		len--;
 	memcpy(dst, src, len);
 	dst[len] = '\0';
-	strim(dst);
+}
+
+/*
+ * The NVM Subsystem NQN; controllers older than NVMe 1.2.1 may not report
+ * one, and then it is made up from the vendor ids, serial and model, the
+ * form NVMe 1.2.1 gives for that case.
+ */
+static void nvmp_set_subnqn(struct nvmp_ctrl *ctrl,
+			    const struct nvme_id_ctrl *id)
+{
+	size_t len = strnlen(id->subnqn, NVMF_NQN_SIZE);
+
+	if (ctrl->vs >= NVME_VS(1, 2, 1) && len) {
+		memcpy(ctrl->subnqn, id->subnqn, len);
+		ctrl->subnqn[len] = '\0';
+		return;
+	}
+	snprintf(ctrl->subnqn, sizeof(ctrl->subnqn),
+		 "nqn.2014.08.org.nvmexpress:%04x%04x%.20s%.40s",
+		 le16_to_cpu(id->vid), le16_to_cpu(id->ssvid), id->sn, id->mn);
+}
+
+/*
+ * Limits of the NVM command set that Identify Controller does not carry:
+ * Write Zeroes size, Dataset Management ranges.  Controllers before NVMe
+ * 1.2 have no such page; a controller that refuses it has none of them.
+ */
+static int nvmp_identify_ctrl_nvm(struct nvmp_ctrl *ctrl)
+{
+	struct nvme_command c = {};
+	struct nvme_id_ctrl_nvm *id;
+	int ret;
+
+	ctrl->max_zeroes_sectors = ctrl->oncs & NVME_CTRL_ONCS_WRITE_ZEROES ?
+				   ctrl->max_hw_sectors : 0;
+	ctrl->dmrl = 0;
+	ctrl->dmrsl = 0;
+	if (ctrl->vs < NVME_VS(1, 2, 0))
+		return 0;
+	id = kzalloc_obj(*id);
+	if (!id)
+		return -ENOMEM;
+	c.identify.opcode = nvme_admin_identify;
+	c.identify.cns = NVME_ID_CNS_CS_CTRL;
+	c.identify.csi = NVME_CSI_NVM;
+	ret = nvmp_admin_sync(ctrl, &c, id, sizeof(*id), NULL);
+	if (ret < 0) {
+		kfree(id);
+		return ret;
+	}
+	if (!ret) {
+		ctrl->dmrl = id->dmrl;
+		ctrl->dmrsl = le32_to_cpu(id->dmrsl);
+		/* WZSL counts in units of the minimum memory page size. */
+		if (id->wzsl && ctrl->max_zeroes_sectors)
+			ctrl->max_zeroes_sectors =
+				min_t(u64, UINT_MAX,
+				      1ULL << (id->wzsl + NVME_CAP_MPSMIN(ctrl->cap) +
+					       12 - SECTOR_SHIFT));
+	}
+	kfree(id);
+	return 0;
 }
 
 static int nvmp_identify_ctrl(struct nvmp_ctrl *ctrl)
@@ -353,6 +417,9 @@ static int nvmp_identify_ctrl(struct nvmp_ctrl *ctrl)
 	nvmp_copy_id(ctrl->serial, id->sn, sizeof(id->sn));
 	nvmp_copy_id(ctrl->model, id->mn, sizeof(id->mn));
 	nvmp_copy_id(ctrl->fw_rev, id->fr, sizeof(id->fr));
+	ctrl->vid = le16_to_cpu(id->vid);
+	ctrl->cntlid = le16_to_cpu(id->cntlid);
+	nvmp_set_subnqn(ctrl, id);
 	ctrl->oacs = le16_to_cpu(id->oacs);
 	ctrl->oncs = le16_to_cpu(id->oncs);
 	ctrl->vwc = id->vwc;
@@ -370,7 +437,7 @@ static int nvmp_identify_ctrl(struct nvmp_ctrl *ctrl)
 	max_bytes = min_t(size_t, max_bytes, dma_max_mapping_size(ctrl->dev));
 	ctrl->max_hw_sectors = max_bytes >> SECTOR_SHIFT;
 	kfree(id);
-	return 0;
+	return nvmp_identify_ctrl_nvm(ctrl);
 }
 
 static int nvmp_set_queue_count(struct nvmp_ctrl *ctrl, unsigned int *count)
@@ -552,6 +619,133 @@ static int nvmp_restart(struct nvmp_ctrl *ctrl)
 
 /* --- namespaces ---------------------------------------------------------------------- */
 
+/* --- attributes whose value never changes -------------------------------------- */
+
+struct nvmp_const_attr {
+	struct device_attribute attr;
+	const char *val;
+};
+
+static ssize_t nvmp_const_show(struct device *dev,
+			       struct device_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n",
+			  container_of(attr, struct nvmp_const_attr, attr)->val);
+}
+
+#define NVMP_CONST_ATTR(_name, _val)					\
+	struct nvmp_const_attr nvmp_attr_##_name = {			\
+		.attr = __ATTR(_name, 0444, nvmp_const_show, NULL),	\
+		.val = _val,						\
+	}
+
+/* Only the NVM command set (0), and no metadata. */
+static NVMP_CONST_ATTR(csi, "0");
+static NVMP_CONST_ATTR(metadata_bytes, "0");
+/* A PCIe controller, with no keep alive. */
+static NVMP_CONST_ATTR(transport, "pcie");
+static NVMP_CONST_ATTR(kato, "0");
+
+/* --- namespace attributes, on each disk ----------------------------------------- */
+
+static struct nvmp_ns *nvmp_dev_ns(struct device *dev)
+{
+	return dev_to_disk(dev)->private_data;
+}
+
+/*
+ * A world-wide name: the UUID, else the NGUID, else the EUI-64, else one
+ * made of the vendor, serial, model and namespace id (the form nvme-core
+ * gives too, so that a disk keeps its by-id link whichever driver runs it).
+ */
+static ssize_t wwid_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct nvmp_ns *ns = nvmp_dev_ns(dev);
+	struct nvmp_ctrl *ctrl = ns->ctrl;
+
+	if (!uuid_is_null(&ns->uuid))
+		return sysfs_emit(buf, "uuid.%pU\n", &ns->uuid);
+	if (memchr_inv(ns->nguid, 0, sizeof(ns->nguid)))
+		return sysfs_emit(buf, "eui.%16phN\n", ns->nguid);
+	if (memchr_inv(ns->eui64, 0, sizeof(ns->eui64)))
+		return sysfs_emit(buf, "eui.%8phN\n", ns->eui64);
+	return sysfs_emit(buf, "nvme.%04x-%*phN-%*phN-%08x\n", ctrl->vid,
+			  (int)strlen(ctrl->serial), ctrl->serial,
+			  (int)strlen(ctrl->model), ctrl->model, ns->nsid);
+}
+static DEVICE_ATTR_RO(wwid);
+
+static ssize_t nguid_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	return sysfs_emit(buf, "%pU\n", nvmp_dev_ns(dev)->nguid);
+}
+static DEVICE_ATTR_RO(nguid);
+
+/* Without a UUID, the NGUID in UUID form, as nvme-core has it. */
+static ssize_t uuid_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct nvmp_ns *ns = nvmp_dev_ns(dev);
+
+	if (uuid_is_null(&ns->uuid))
+		return sysfs_emit(buf, "%pU\n", ns->nguid);
+	return sysfs_emit(buf, "%pU\n", &ns->uuid);
+}
+static DEVICE_ATTR_RO(uuid);
+
+static ssize_t eui_show(struct device *dev, struct device_attribute *attr,
+			char *buf)
+{
+	return sysfs_emit(buf, "%8ph\n", nvmp_dev_ns(dev)->eui64);
+}
+static DEVICE_ATTR_RO(eui);
+
+static ssize_t nsid_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	return sysfs_emit(buf, "%u\n", nvmp_dev_ns(dev)->nsid);
+}
+static DEVICE_ATTR_RO(nsid);
+
+static struct attribute *nvmp_ns_attrs[] = {
+	&dev_attr_wwid.attr,
+	&dev_attr_uuid.attr,
+	&dev_attr_nguid.attr,
+	&dev_attr_eui.attr,
+	&nvmp_attr_csi.attr.attr,
+	&dev_attr_nsid.attr,
+	&nvmp_attr_metadata_bytes.attr.attr,
+	NULL,
+};
+
+/* Identifiers the namespace does not have are not shown. */
+static umode_t nvmp_ns_attr_visible(struct kobject *kobj, struct attribute *a,
+				    int n)
+{
+	struct nvmp_ns *ns = nvmp_dev_ns(kobj_to_dev(kobj));
+	bool nguid = memchr_inv(ns->nguid, 0, sizeof(ns->nguid));
+
+	if (a == &dev_attr_uuid.attr && uuid_is_null(&ns->uuid) && !nguid)
+		return 0;
+	if (a == &dev_attr_nguid.attr && !nguid)
+		return 0;
+	if (a == &dev_attr_eui.attr && !memchr_inv(ns->eui64, 0, sizeof(ns->eui64)))
+		return 0;
+	return a->mode;
+}
+
+static const struct attribute_group nvmp_ns_attr_group = {
+	.attrs = nvmp_ns_attrs,
+	.is_visible = nvmp_ns_attr_visible,
+};
+
+static const struct attribute_group *nvmp_ns_attr_groups[] = {
+	&nvmp_ns_attr_group,
+	NULL,
+};
+
 /* The disk's last reference is gone: so is the namespace. */
 static void nvmp_free_disk(struct gendisk *disk)
 {
@@ -590,9 +784,218 @@ static int nvmp_identify_ns(struct nvmp_ctrl *ctrl, u32 nsid,
 	return nvmp_admin_sync(ctrl, &c, id, sizeof(*id), NULL);
 }
 
+/*
+ * Identify Namespace of the NVM command set, for the deallocation
+ * granularity and alignment too large for Identify Namespace: NULL when the
+ * controller has no such page.
+ */
+static struct nvme_id_ns_nvm *nvmp_identify_ns_nvm(struct nvmp_ctrl *ctrl,
+						   u32 nsid)
+{
+	struct nvme_command c = {};
+	struct nvme_id_ns_nvm *nvm;
+
+	if (ctrl->vs < NVME_VS(1, 2, 0))
+		return NULL;
+	nvm = kzalloc_obj(*nvm);
+	if (!nvm)
+		return NULL;
+	c.identify.opcode = nvme_admin_identify;
+	c.identify.nsid = cpu_to_le32(nsid);
+	c.identify.cns = NVME_ID_CNS_CS_NS;
+	c.identify.csi = NVME_CSI_NVM;
+	if (nvmp_admin_sync(ctrl, &c, nvm, sizeof(*nvm), NULL)) {
+		kfree(nvm);
+		return NULL;
+	}
+	return nvm;
+}
+
+/* One descriptor of the Namespace Identification Descriptor list. */
+static void nvmp_ns_id_desc(struct nvmp_ns *ns, const struct nvme_ns_id_desc *d)
+{
+	const void *val = d + 1;
+
+	switch (d->nidt) {
+	case NVME_NIDT_EUI64:
+		if (d->nidl == NVME_NIDT_EUI64_LEN)
+			memcpy(ns->eui64, val, sizeof(ns->eui64));
+		break;
+	case NVME_NIDT_NGUID:
+		if (d->nidl == NVME_NIDT_NGUID_LEN)
+			memcpy(ns->nguid, val, sizeof(ns->nguid));
+		break;
+	case NVME_NIDT_UUID:
+		if (d->nidl == NVME_NIDT_UUID_LEN)
+			import_uuid(&ns->uuid, val);
+		break;
+	}
+}
+
+/*
+ * The namespace's globally unique identifiers: the descriptor list (NVMe
+ * 1.3), then Identify Namespace for what it did not give.  Controllers
+ * known to report identifiers that are not unique get none, so that no
+ * by-id link of one disk points at another.
+ */
+static void nvmp_ns_ids(struct nvmp_ns *ns, const struct nvme_id_ns *id)
+{
+	struct nvmp_ctrl *ctrl = ns->ctrl;
+	struct nvme_command c = {};
+	unsigned int pos = 0;
+	u8 *list;
+
+	if (ctrl->bogus_nid)
+		return;
+	if (ctrl->vs >= NVME_VS(1, 3, 0)) {
+		list = kzalloc(NVME_IDENTIFY_DATA_SIZE, GFP_KERNEL);
+		c.identify.opcode = nvme_admin_identify;
+		c.identify.nsid = cpu_to_le32(ns->nsid);
+		c.identify.cns = NVME_ID_CNS_NS_DESC_LIST;
+		if (list && !nvmp_admin_sync(ctrl, &c, list,
+					     NVME_IDENTIFY_DATA_SIZE, NULL)) {
+			while (pos + sizeof(struct nvme_ns_id_desc) <=
+			       NVME_IDENTIFY_DATA_SIZE) {
+				struct nvme_ns_id_desc *d = (void *)(list + pos);
+
+				if (!d->nidl ||
+				    pos + sizeof(*d) + d->nidl > NVME_IDENTIFY_DATA_SIZE)
+					break;
+				nvmp_ns_id_desc(ns, d);
+				pos += sizeof(*d) + d->nidl;
+			}
+		}
+		kfree(list);
+	}
+	if (ctrl->vs >= NVME_VS(1, 1, 0) &&
+	    !memchr_inv(ns->eui64, 0, sizeof(ns->eui64)))
+		memcpy(ns->eui64, id->eui64, sizeof(ns->eui64));
+	if (ctrl->vs >= NVME_VS(1, 2, 0) &&
+	    !memchr_inv(ns->nguid, 0, sizeof(ns->nguid)))
+		memcpy(ns->nguid, id->nguid, sizeof(ns->nguid));
+}
+
+/*
+ * Block size, atomicity, preferred granularities and the deallocation
+ * limits, from Identify: what a file system sizes its blocks and aligns
+ * its writes and discards by.
+ */
+static void nvmp_ns_limits(struct nvmp_ns *ns, const struct nvme_id_ns *id,
+			   const struct nvme_id_ns_nvm *nvm,
+			   struct queue_limits *lim)
+{
+	struct nvmp_ctrl *ctrl = ns->ctrl;
+	u32 bs = 1U << ns->lba_shift;
+	u32 pref = bs, opt = 0, dgran = 1, dalign = 1;
+	u32 noiob = le16_to_cpu(id->noiob);
+	u8 perf = id->nsfeat >> NVME_NS_FEAT_OPTPERF_SHIFT;
+
+	/* NVMe 2.1 added a second bit to OPTPERF: the 32-bit NPDGL, NPDAL. */
+	perf &= ctrl->vs >= NVME_VS(2, 1, 0) ? NVME_NS_FEAT_OPTPERF_MASK_2_1 :
+					      NVME_NS_FEAT_OPTPERF_MASK;
+
+	/*
+	 * Atomic on power failure: NAWUPF, when the namespace has one and
+	 * its boundaries start at LBA 0; AWUPF of the controller is not
+	 * trusted.  Else a single block.
+	 */
+	ns->atomic_bytes = bs;
+	ns->atomic_boundary = 0;
+	if ((id->nsfeat & NVME_NS_FEAT_ATOMICS) && id->nawupf && !id->nabo) {
+		ns->atomic_bytes = bs * (le16_to_cpu(id->nawupf) + 1);
+		if (id->nabspf)
+			ns->atomic_boundary = bs * (le16_to_cpu(id->nabspf) + 1);
+	}
+	if (!id->nabo) {
+		lim->atomic_write_hw_max = ns->atomic_bytes;
+		lim->atomic_write_hw_boundary = ns->atomic_boundary;
+		lim->atomic_write_hw_unit_min = bs;
+		lim->atomic_write_hw_unit_max = rounddown_pow_of_two(ns->atomic_bytes);
+		lim->features |= BLK_FEAT_ATOMIC_WRITES;
+	}
+
+	if (perf) {
+		pref = bs * (le16_to_cpu(id->npwg) + 1);
+		if (id->nows)
+			opt = bs * (le16_to_cpu(id->nows) + 1);
+	}
+	lim->logical_block_size = bs;
+	/* A file system takes a physical block for a unit no crash tears. */
+	lim->physical_block_size = min(pref, ns->atomic_bytes);
+	lim->io_min = pref;
+	lim->io_opt = opt;
+	if (noiob && is_power_of_2(noiob))
+		lim->chunk_sectors = noiob << (ns->lba_shift - SECTOR_SHIFT);
+
+	if (ctrl->oncs & NVME_CTRL_ONCS_WRITE_ZEROES)
+		/* The command's block count is 16 bits wide. */
+		lim->max_write_zeroes_sectors =
+			min_t(u64, ctrl->max_zeroes_sectors,
+			      0x10000ULL << (ns->lba_shift - SECTOR_SHIFT));
+	/* DLFEAT: deallocated blocks read as zeroes, and DEAC is honoured. */
+	ns->deac = (id->dlfeat & 0x7) == 0x1 && (id->dlfeat & BIT(3));
+	if (ns->deac)
+		lim->max_hw_wzeroes_unmap_sectors = lim->max_write_zeroes_sectors;
+
+	if (!(ctrl->oncs & NVME_CTRL_ONCS_DSM))
+		return;
+	lim->max_hw_discard_sectors = UINT_MAX;
+	if (ctrl->dmrsl &&
+	    ctrl->dmrsl <= UINT_MAX >> (ns->lba_shift - SECTOR_SHIFT))
+		lim->max_hw_discard_sectors =
+			ctrl->dmrsl << (ns->lba_shift - SECTOR_SHIFT);
+	lim->max_discard_segments = ctrl->dmrl ?: NVMP_MAX_DSM;
+	/*
+	 * One granularity for both the length and the start of a discard:
+	 * the larger of the preferred deallocate granularity and alignment,
+	 * 32-bit (NPDGL, NPDAL) where given, else 16-bit (NPDG, NPDA).
+	 */
+	if ((perf & 0x2) && nvm && nvm->npdgl)
+		dgran = le32_to_cpu(nvm->npdgl);
+	else if (perf & 0x1)
+		dgran = le16_to_cpu(id->npdg) + 1;
+	if ((perf & 0x2) && nvm && nvm->npdal)
+		dalign = le32_to_cpu(nvm->npdal);
+	else if (perf)
+		dalign = le16_to_cpu(id->npda) + 1;
+	if (check_mul_overflow(max(dgran, dalign), bs, &lim->discard_granularity))
+		lim->discard_granularity = bs;
+}
+
+/*
+ * Rotational media, and a namespace without the controller's volatile write
+ * cache: in the command set independent Identify Namespace, which NVMe 2.0
+ * controllers (and those with CAP.CRMS.CRIMS) have.
+ */
+static void nvmp_ns_features(struct nvmp_ctrl *ctrl, u32 nsid,
+			     struct queue_limits *lim)
+{
+	struct nvme_id_ns_cs_indep *id;
+	struct nvme_command c = {};
+
+	if (ctrl->vwc & NVME_CTRL_VWC_PRESENT)
+		lim->features |= BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA;
+	if (!(ctrl->cap & NVME_CAP_CRMS_CRIMS) && ctrl->vs < NVME_VS(2, 0, 0))
+		return;
+	id = kzalloc_obj(*id);
+	if (!id)
+		return;
+	c.identify.opcode = nvme_admin_identify;
+	c.identify.nsid = cpu_to_le32(nsid);
+	c.identify.cns = NVME_ID_CNS_NS_CS_INDEP;
+	if (!nvmp_admin_sync(ctrl, &c, id, sizeof(*id), NULL)) {
+		if (id->nsfeat & NVME_NS_ROTATIONAL)
+			lim->features |= BLK_FEAT_ROTATIONAL;
+		if (id->nsfeat & NVME_NS_VWC_NOT_PRESENT)
+			lim->features &= ~(BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA);
+	}
+	kfree(id);
+}
+
 static void nvmp_alloc_ns(struct nvmp_ctrl *ctrl, u32 nsid)
 {
 	struct queue_limits lim = {};
+	struct nvme_id_ns_nvm *nvm;
 	struct nvme_id_ns *id;
 	struct gendisk *disk;
 	struct nvmp_ns *ns;
@@ -626,16 +1029,16 @@ static void nvmp_alloc_ns(struct nvmp_ctrl *ctrl, u32 nsid)
 	ns->nsid = nsid;
 	ns->lba_shift = id->lbaf[lbaf].ds;
 	ns->ro = id->nsattr & NVME_NS_ATTR_RO;
+	nvmp_ns_ids(ns, id);
 
-	lim.logical_block_size = 1U << ns->lba_shift;
-	lim.physical_block_size = lim.logical_block_size;
-	lim.io_min = lim.logical_block_size;
+	nvm = nvmp_identify_ns_nvm(ctrl, nsid);
+	nvmp_ns_limits(ns, id, nvm, &lim);
+	kfree(nvm);
 	lim.max_hw_sectors = ctrl->max_hw_sectors;
 	lim.max_segments = NVMP_MAX_SEGS;
 	lim.virt_boundary_mask = NVMP_PAGE - 1;
 	lim.dma_alignment = 3;
-	if (ctrl->vwc & NVME_CTRL_VWC_PRESENT)
-		lim.features |= BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA;
+	nvmp_ns_features(ctrl, nsid, &lim);
 	/*
 	 * User buffers in peer memory may reach the iterator, which sorts
 	 * out per request whether this device can get at them
@@ -643,14 +1046,6 @@ static void nvmp_alloc_ns(struct nvmp_ctrl *ctrl, u32 nsid)
 	 */
 	if (dma_pci_p2pdma_supported(ctrl->dev))
 		lim.features |= BLK_FEAT_PCI_P2PDMA;
-	if (ctrl->oncs & NVME_CTRL_ONCS_DSM) {
-		lim.max_hw_discard_sectors = UINT_MAX;
-		lim.max_discard_segments = NVMP_MAX_DSM;
-		lim.discard_granularity = lim.logical_block_size;
-	}
-	if (ctrl->oncs & NVME_CTRL_ONCS_WRITE_ZEROES)
-		lim.max_write_zeroes_sectors = min_t(u32, ctrl->max_hw_sectors,
-						     0x10000U << (ns->lba_shift - SECTOR_SHIFT));
 
 	disk = blk_mq_alloc_disk(&ctrl->io_set, &lim, ns);
 	if (IS_ERR(disk))
@@ -662,7 +1057,8 @@ static void nvmp_alloc_ns(struct nvmp_ctrl *ctrl, u32 nsid)
 	set_capacity(disk, le64_to_cpu(id->nsze) << (ns->lba_shift - SECTOR_SHIFT));
 	set_disk_ro(disk, ns->ro);
 	ns->disk = disk;
-	ret = add_disk(disk);
+	/* Under the controller device nvme<N>, as the in-tree driver's disks. */
+	ret = device_add_disk(&ctrl->cdev_device, disk, nvmp_ns_attr_groups);
 	if (ret) {
 		/* Never added: free_disk is not called. */
 		put_disk(disk);
@@ -720,7 +1116,13 @@ int nvmp_scan(struct nvmp_ctrl *ctrl)
 		if (i == NVME_IDENTIFY_DATA_SIZE / 4 || !list[i])
 			nvmp_remove_ns(ns);
 	}
-	for (i = 0; i < NVME_IDENTIFY_DATA_SIZE / 4 && list[i]; i++) {
+	/*
+	 * A rescan through nvme<N>'s attribute may run while the controller
+	 * is being removed: once removal started, add nothing (it removes
+	 * the namespaces under ns_lock after setting the state).
+	 */
+	for (i = 0; i < NVME_IDENTIFY_DATA_SIZE / 4 && list[i] &&
+	     READ_ONCE(ctrl->state) != NVMP_DELETING; i++) {
 		u32 nsid = le32_to_cpu(list[i]);
 
 		if (!nvmp_find_ns(ctrl, nsid))
@@ -790,31 +1192,91 @@ static void nvmp_reset_work(struct work_struct *work)
 
 /* --- sysfs ------------------------------------------------------------------------------- */
 
+/*
+ * The attributes below live in two places: the folder nvme_phys/ of the PCI
+ * device, and the controller device nvme<N>, which also has those of
+ * nvme-core's controller devices that tools read.
+ */
 static struct nvmp_ctrl *nvmp_dev_ctrl(struct device *dev)
 {
-	return pci_get_drvdata(to_pci_dev(dev));
+	return nvmp_class_dev_ctrl(dev) ?: pci_get_drvdata(to_pci_dev(dev));
+}
+
+/* An Identify string; on nvme<N> padded to its field, as nvme-core has it. */
+static ssize_t nvmp_emit_id(struct device *dev, char *buf, const char *str,
+			    int width)
+{
+	if (nvmp_class_dev_ctrl(dev))
+		return sysfs_emit(buf, "%-*s\n", width, str);
+	return sysfs_emit(buf, "%s\n", str);
 }
 
 static ssize_t model_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
-	return sysfs_emit(buf, "%s\n", nvmp_dev_ctrl(dev)->model);
+	return nvmp_emit_id(dev, buf, nvmp_dev_ctrl(dev)->model, 40);
 }
 static DEVICE_ATTR_RO(model);
 
 static ssize_t serial_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
 {
-	return sysfs_emit(buf, "%s\n", nvmp_dev_ctrl(dev)->serial);
+	return nvmp_emit_id(dev, buf, nvmp_dev_ctrl(dev)->serial, 20);
 }
 static DEVICE_ATTR_RO(serial);
 
 static ssize_t firmware_rev_show(struct device *dev,
 				 struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%s\n", nvmp_dev_ctrl(dev)->fw_rev);
+	return nvmp_emit_id(dev, buf, nvmp_dev_ctrl(dev)->fw_rev, 8);
 }
 static DEVICE_ATTR_RO(firmware_rev);
+
+static ssize_t address_show(struct device *dev, struct device_attribute *attr,
+			    char *buf)
+{
+	return sysfs_emit(buf, "%s\n", pci_name(nvmp_dev_ctrl(dev)->pdev));
+}
+static DEVICE_ATTR_RO(address);
+
+static ssize_t cntlid_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%u\n", nvmp_dev_ctrl(dev)->cntlid);
+}
+static DEVICE_ATTR_RO(cntlid);
+
+static ssize_t subsysnqn_show(struct device *dev, struct device_attribute *attr,
+			      char *buf)
+{
+	return sysfs_emit(buf, "%s\n", nvmp_dev_ctrl(dev)->subnqn);
+}
+static DEVICE_ATTR_RO(subsysnqn);
+
+/* Queues, the admin queue included. */
+static ssize_t queue_count_show(struct device *dev,
+				struct device_attribute *attr, char *buf)
+{
+	struct nvmp_ctrl *ctrl = nvmp_dev_ctrl(dev);
+
+	return sysfs_emit(buf, "%u\n", ctrl->nr_io + ctrl->nr_poll + 1);
+}
+static DEVICE_ATTR_RO(queue_count);
+
+/* Entries per I/O submission queue, 0's based. */
+static ssize_t sqsize_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%u\n", nvmp_dev_ctrl(dev)->q_depth - 1);
+}
+static DEVICE_ATTR_RO(sqsize);
+
+static ssize_t numa_node_show(struct device *dev, struct device_attribute *attr,
+			      char *buf)
+{
+	return sysfs_emit(buf, "%d\n", dev_to_node(nvmp_dev_ctrl(dev)->dev));
+}
+static DEVICE_ATTR_RO(numa_node);
 
 static ssize_t instance_show(struct device *dev, struct device_attribute *attr,
 			     char *buf)
@@ -913,6 +1375,33 @@ static const struct attribute_group nvmp_attr_group = {
 
 static const struct attribute_group *nvmp_attr_groups[] = {
 	&nvmp_attr_group,
+	NULL,
+};
+
+static struct attribute *nvmp_ctrl_dev_attrs[] = {
+	&dev_attr_model.attr,
+	&dev_attr_serial.attr,
+	&dev_attr_firmware_rev.attr,
+	&nvmp_attr_transport.attr.attr,
+	&dev_attr_address.attr,
+	&dev_attr_state.attr,
+	&dev_attr_cntlid.attr,
+	&dev_attr_subsysnqn.attr,
+	&dev_attr_queue_count.attr,
+	&dev_attr_sqsize.attr,
+	&dev_attr_numa_node.attr,
+	&nvmp_attr_kato.attr.attr,
+	&dev_attr_reset_controller.attr,
+	&dev_attr_rescan_controller.attr,
+	NULL,
+};
+
+static const struct attribute_group nvmp_ctrl_dev_group = {
+	.attrs = nvmp_ctrl_dev_attrs,
+};
+
+static const struct attribute_group *nvmp_ctrl_dev_groups[] = {
+	&nvmp_ctrl_dev_group,
 	NULL,
 };
 
@@ -1031,6 +1520,44 @@ static void nvmp_debugfs_init(struct nvmp_ctrl *ctrl)
 	nvmp_dma_stats_debugfs(&ctrl->dma, ctrl->debugfs);
 }
 
+/*
+ * Controllers whose namespace identifiers (EUI-64, NGUID, UUID) are known
+ * not to be unique, QEMU's among them: their disks get a wwid made of the
+ * serial and model, as under the in-tree driver, and no eui/uuid links.
+ */
+static const struct pci_device_id nvmp_bogus_nid_table[] = {
+	{ PCI_VDEVICE(REDHAT, 0x0010) },
+	{ PCI_VDEVICE(INTEL, 0x0a54) },
+	{ PCI_VDEVICE(INTEL, 0x5845) },
+	{ PCI_DEVICE(0x025e, 0xf1ac) },
+	{ PCI_DEVICE(0x10ec, 0x5762) },
+	{ PCI_DEVICE(0x10ec, 0x5763) },
+	{ PCI_DEVICE(0x10ec, 0x5765) },
+	{ PCI_DEVICE(0x126f, 0x2262) },
+	{ PCI_DEVICE(0x126f, 0x2263) },
+	{ PCI_DEVICE(0x1344, 0x6001) },
+	{ PCI_DEVICE(0x144d, 0xa802) },
+	{ PCI_DEVICE(0x144d, 0xa80b) },
+	{ PCI_DEVICE(0x1987, 0x5012) },
+	{ PCI_DEVICE(0x1987, 0x5016) },
+	{ PCI_DEVICE(0x1c5c, 0x174a) },
+	{ PCI_DEVICE(0x1cc1, 0x33f8) },
+	{ PCI_DEVICE(0x1cc1, 0x5350) },
+	{ PCI_DEVICE(0x1d97, 0x1d97) },
+	{ PCI_DEVICE(0x1d97, 0x2263) },
+	{ PCI_DEVICE(0x1d97, 0x2269) },
+	{ PCI_DEVICE(0x1dbe, 0x5216) },
+	{ PCI_DEVICE(0x1dbe, 0x5236) },
+	{ PCI_DEVICE(0x1e4b, 0x1001) },
+	{ PCI_DEVICE(0x1e4b, 0x1002) },
+	{ PCI_DEVICE(0x1e4b, 0x1202) },
+	{ PCI_DEVICE(0x1e4b, 0x1602) },
+	{ PCI_DEVICE(0x1f40, 0x1202) },
+	{ PCI_DEVICE(0x1f40, 0x5236) },
+	{ PCI_DEVICE(0xc0a9, 0x540a) },
+	{ 0, }
+};
+
 /* --- PCI driver ------------------------------------------------------------------------------ */
 
 static void nvmp_teardown(struct nvmp_ctrl *ctrl)
@@ -1074,6 +1601,7 @@ static int nvmp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return -ENOMEM;
 	ctrl->pdev = pdev;
 	ctrl->dev = &pdev->dev;
+	ctrl->bogus_nid = pci_match_id(nvmp_bogus_nid_table, pdev);
 	ctrl->state = NVMP_NEW;
 	spin_lock_init(&ctrl->state_lock);
 	kref_init(&ctrl->ref);
@@ -1164,10 +1692,13 @@ static int nvmp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		 ctrl->dbbuf_dbs ? "shadow" : "MMIO",
 		 nvmp_dma_path_name(ctrl->dma.path),
 		 ctrl->dma.iova_capable ? ", IOVA batching available" : "");
-	ret = nvmp_ctrl_cdev_add(ctrl);
-	if (ret)
-		dev_warn(ctrl->dev, "no controller device nvme%d (%d)\n",
-			 ctrl->instance, ret);
+	/* The parent of the disks: without it, no disks. */
+	ret = nvmp_ctrl_cdev_add(ctrl, nvmp_ctrl_dev_groups);
+	if (ret) {
+		dev_err(ctrl->dev, "no controller device nvme%d (%d)\n",
+			ctrl->instance, ret);
+		goto out_disable;
+	}
 	nvmp_scan(ctrl);
 	return 0;
 
@@ -1213,9 +1744,10 @@ static void nvmp_remove(struct pci_dev *pdev)
 		/* A reset that was cut short may have left the queues stopped. */
 		nvmp_unquiesce_io(ctrl);
 	}
-	nvmp_ctrl_cdev_del(ctrl);
 	nvmp_drain_users(ctrl);
+	/* The disks and generic devices first: nvme<N> is their parent. */
 	nvmp_remove_namespaces(ctrl);
+	nvmp_ctrl_cdev_del(ctrl);
 	nvmp_disable(ctrl, !gone, true);
 	nvmp_teardown(ctrl);
 }

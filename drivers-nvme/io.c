@@ -203,6 +203,22 @@ static blk_status_t nvmp_setup_discard(struct nvmp_ns *ns, struct request *rq,
 	return BLK_STS_OK;
 }
 
+/*
+ * The block layer keeps an atomic write within the limits it was given;
+ * should one come that the namespace cannot write atomically (longer than
+ * NAWUPF, or across an atomic boundary), refuse it rather than tear it.
+ */
+static bool nvmp_atomic_ok(struct nvmp_ns *ns, struct request *rq)
+{
+	u64 start = blk_rq_pos(rq) << SECTOR_SHIFT;
+	u64 last = start + blk_rq_bytes(rq) - 1;
+	u32 b = ns->atomic_boundary;
+
+	if (blk_rq_bytes(rq) > ns->atomic_bytes)
+		return false;
+	return !b || div64_u64(start, b) == div64_u64(last, b);
+}
+
 static blk_status_t nvmp_setup_cmd(struct request *rq, struct nvme_command *cmd)
 {
 	struct nvmp_ns *ns = rq->q->queuedata;
@@ -215,8 +231,11 @@ static blk_status_t nvmp_setup_cmd(struct request *rq, struct nvme_command *cmd)
 	slba = blk_rq_pos(rq) >> (ns->lba_shift - SECTOR_SHIFT);
 	nlb = (blk_rq_bytes(rq) >> ns->lba_shift) - 1;
 	switch (req_op(rq)) {
-	case REQ_OP_READ:
 	case REQ_OP_WRITE:
+		if ((rq->cmd_flags & REQ_ATOMIC) && !nvmp_atomic_ok(ns, rq))
+			return BLK_STS_INVAL;
+		fallthrough;
+	case REQ_OP_READ:
 		cmd->rw.opcode = req_op(rq) == REQ_OP_READ ? nvme_cmd_read :
 							     nvme_cmd_write;
 		cmd->rw.nsid = cpu_to_le32(ns->nsid);
@@ -234,6 +253,8 @@ static blk_status_t nvmp_setup_cmd(struct request *rq, struct nvme_command *cmd)
 		cmd->write_zeroes.nsid = cpu_to_le32(ns->nsid);
 		cmd->write_zeroes.slba = cpu_to_le64(slba);
 		cmd->write_zeroes.length = cpu_to_le16(nlb);
+		if (ns->deac && !(rq->cmd_flags & REQ_NOUNMAP))
+			cmd->write_zeroes.control = cpu_to_le16(NVME_WZ_DEAC);
 		return BLK_STS_OK;
 	case REQ_OP_DISCARD:
 		return nvmp_setup_discard(ns, rq, cmd);

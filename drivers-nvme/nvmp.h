@@ -81,6 +81,15 @@ struct nvmp_ns {
 	u32 nsid;
 	u8 lba_shift;
 	bool ro;
+	/* Write Zeroes may deallocate: reads of the blocks then give zeroes. */
+	bool deac;
+	/* Writes atomic on power failure: bytes, and the boundary (0: none). */
+	u32 atomic_bytes;
+	u32 atomic_boundary;
+	/* Namespace identifiers; all zero when the controller has none. */
+	u8 eui64[8];
+	u8 nguid[16];
+	uuid_t uuid;
 	bool cdev_added;
 	/* The generic device ng<N>n<M>; it holds a reference on disk. */
 	struct cdev cdev;
@@ -145,7 +154,15 @@ struct nvmp_ctrl {
 	char serial[21];
 	char model[41];
 	char fw_rev[9];
+	char subnqn[NVMF_NQN_SIZE + 1];
+	u16 vid;
+	u16 cntlid;
+	/* Namespace identifiers the controller reports are not unique. */
+	bool bogus_nid;
 	u32 max_hw_sectors;
+	u32 max_zeroes_sectors;
+	u32 dmrsl;			/* DSM range size limit, in LBAs; 0: none */
+	u8 dmrl;			/* DSM ranges per command; 0: no limit */
 	u32 sgls;
 	u16 oacs;
 	u16 oncs;
@@ -215,7 +232,9 @@ struct nvmp_ns *nvmp_find_ns(struct nvmp_ctrl *ctrl, u32 nsid);
 /* passthru.c */
 int nvmp_chrdev_init(void);
 void nvmp_chrdev_exit(void);
-int nvmp_ctrl_cdev_add(struct nvmp_ctrl *ctrl);
+int nvmp_ctrl_cdev_add(struct nvmp_ctrl *ctrl,
+		       const struct attribute_group **groups);
+struct nvmp_ctrl *nvmp_class_dev_ctrl(struct device *dev);
 void nvmp_ctrl_cdev_del(struct nvmp_ctrl *ctrl);
 int nvmp_ns_cdev_add(struct nvmp_ns *ns);
 void nvmp_ns_cdev_del(struct nvmp_ns *ns);

@@ -615,9 +615,10 @@ static const struct file_operations nvmp_ng_fops = {
  * also gives back the minor (nvmp_cdev_release_minor()).  On failure @dev
  * has been put, so @release has run and the reference is gone.
  */
-static __printf(6, 7)
+static __printf(7, 8)
 int nvmp_cdev_add(struct cdev *cdev, struct device *dev,
 		  struct device *parent, const struct file_operations *fops,
+		  const struct attribute_group **groups,
 		  void (*release)(struct device *dev), const char *fmt, ...)
 {
 	struct va_format vaf;
@@ -627,6 +628,7 @@ int nvmp_cdev_add(struct cdev *cdev, struct device *dev,
 	device_initialize(dev);
 	dev->class = &nvmp_class;
 	dev->parent = parent;
+	dev->groups = groups;
 	dev->release = release;
 	minor = ida_alloc_max(&nvmp_minor_ida, NVMP_MINORS - 1, GFP_KERNEL);
 	if (minor < 0) {
@@ -688,9 +690,10 @@ int nvmp_ns_cdev_add(struct nvmp_ns *ns)
 	int ret;
 
 	get_device(disk_to_dev(ns->disk));
-	ret = nvmp_cdev_add(&ns->cdev, &ns->cdev_device, ns->ctrl->dev,
-			    &nvmp_ng_fops, nvmp_ng_release, "ng%dn%u",
-			    ns->ctrl->instance, ns->nsid);
+	ret = nvmp_cdev_add(&ns->cdev, &ns->cdev_device,
+			    &ns->ctrl->cdev_device, &nvmp_ng_fops, NULL,
+			    nvmp_ng_release, "ng%dn%u", ns->ctrl->instance,
+			    ns->nsid);
 	ns->cdev_added = !ret;
 	return ret;
 }
@@ -755,17 +758,22 @@ static void nvmp_ctrl_cdev_release(struct device *dev)
 /**
  * nvmp_ctrl_cdev_add - create the controller device nvme<N>
  * @ctrl: a live controller
+ * @groups: its sysfs attributes
  *
- * Return: 0 or a negative errno (the controller works without it).
+ * The device sits under the PCI function, in class nvme-phys, and is the
+ * parent of the controller's disks and generic devices.
+ *
+ * Return: 0 or a negative errno.
  */
-int nvmp_ctrl_cdev_add(struct nvmp_ctrl *ctrl)
+int nvmp_ctrl_cdev_add(struct nvmp_ctrl *ctrl,
+		       const struct attribute_group **groups)
 {
 	int ret;
 
 	kref_get(&ctrl->ref);
 	ret = nvmp_cdev_add(&ctrl->cdev, &ctrl->cdev_device, ctrl->dev,
-			    &nvmp_ctrl_fops, nvmp_ctrl_cdev_release, "nvme%d",
-			    ctrl->instance);
+			    &nvmp_ctrl_fops, groups, nvmp_ctrl_cdev_release,
+			    "nvme%d", ctrl->instance);
 	ctrl->cdev_added = !ret;
 	return ret;
 }
@@ -773,6 +781,14 @@ int nvmp_ctrl_cdev_add(struct nvmp_ctrl *ctrl)
 void nvmp_ctrl_cdev_del(struct nvmp_ctrl *ctrl)
 {
 	nvmp_cdev_del(&ctrl->cdev, &ctrl->cdev_device, &ctrl->cdev_added);
+}
+
+/* The controller behind its device nvme<N>, or NULL for any other device. */
+struct nvmp_ctrl *nvmp_class_dev_ctrl(struct device *dev)
+{
+	if (dev->class != &nvmp_class || dev->release != nvmp_ctrl_cdev_release)
+		return NULL;
+	return container_of(dev, struct nvmp_ctrl, cdev_device);
 }
 
 int __init nvmp_chrdev_init(void)
