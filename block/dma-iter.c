@@ -336,7 +336,7 @@ fallback:
 bool nvmp_dma_start(struct nvmp_dma_dev *dd, struct request *rq,
 		    struct nvmp_dma_map *map, struct nvmp_dma_iter *iter)
 {
-	int path = READ_ONCE(dd->path);
+	int path = nvmp_dma_get_path(dd);
 
 	memset(map, 0, sizeof(*map));
 	map->sel = path;

@@ -676,12 +676,21 @@ static ssize_t wwid_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(wwid);
 
-static ssize_t nguid_show(struct device *dev, struct device_attribute *attr,
-			  char *buf)
-{
-	return sysfs_emit(buf, "%pU\n", nvmp_dev_ns(dev)->nguid);
-}
-static DEVICE_ATTR_RO(nguid);
+/*
+ * A read-only attribute of a namespace's disk (@_obj ns) or of a controller
+ * device (@_obj ctrl): @_fmt of @_expr, which may use @_obj.
+ */
+#define NVMP_ATTR_RO(_obj, _name, _fmt, _expr)				\
+static ssize_t _name##_show(struct device *dev,				\
+			    struct device_attribute *attr, char *buf)	\
+{									\
+	typeof(nvmp_dev_##_obj(dev)) _obj = nvmp_dev_##_obj(dev);	\
+									\
+	return sysfs_emit(buf, _fmt "\n", _expr);			\
+}									\
+static DEVICE_ATTR_RO(_name)
+
+NVMP_ATTR_RO(ns, nguid, "%pU", ns->nguid);
 
 /* Without a UUID, the NGUID in UUID form, as nvme-core has it. */
 static ssize_t uuid_show(struct device *dev, struct device_attribute *attr,
@@ -695,19 +704,8 @@ static ssize_t uuid_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(uuid);
 
-static ssize_t eui_show(struct device *dev, struct device_attribute *attr,
-			char *buf)
-{
-	return sysfs_emit(buf, "%8ph\n", nvmp_dev_ns(dev)->eui64);
-}
-static DEVICE_ATTR_RO(eui);
-
-static ssize_t nsid_show(struct device *dev, struct device_attribute *attr,
-			 char *buf)
-{
-	return sysfs_emit(buf, "%u\n", nvmp_dev_ns(dev)->nsid);
-}
-static DEVICE_ATTR_RO(nsid);
+NVMP_ATTR_RO(ns, eui, "%8ph", ns->eui64);
+NVMP_ATTR_RO(ns, nsid, "%u", ns->nsid);
 
 static struct attribute *nvmp_ns_attrs[] = {
 	&dev_attr_wwid.attr,
@@ -1232,58 +1230,15 @@ static ssize_t firmware_rev_show(struct device *dev,
 }
 static DEVICE_ATTR_RO(firmware_rev);
 
-static ssize_t address_show(struct device *dev, struct device_attribute *attr,
-			    char *buf)
-{
-	return sysfs_emit(buf, "%s\n", pci_name(nvmp_dev_ctrl(dev)->pdev));
-}
-static DEVICE_ATTR_RO(address);
-
-static ssize_t cntlid_show(struct device *dev, struct device_attribute *attr,
-			   char *buf)
-{
-	return sysfs_emit(buf, "%u\n", nvmp_dev_ctrl(dev)->cntlid);
-}
-static DEVICE_ATTR_RO(cntlid);
-
-static ssize_t subsysnqn_show(struct device *dev, struct device_attribute *attr,
-			      char *buf)
-{
-	return sysfs_emit(buf, "%s\n", nvmp_dev_ctrl(dev)->subnqn);
-}
-static DEVICE_ATTR_RO(subsysnqn);
-
+NVMP_ATTR_RO(ctrl, address, "%s", pci_name(ctrl->pdev));
+NVMP_ATTR_RO(ctrl, cntlid, "%u", ctrl->cntlid);
+NVMP_ATTR_RO(ctrl, subsysnqn, "%s", ctrl->subnqn);
 /* Queues, the admin queue included. */
-static ssize_t queue_count_show(struct device *dev,
-				struct device_attribute *attr, char *buf)
-{
-	struct nvmp_ctrl *ctrl = nvmp_dev_ctrl(dev);
-
-	return sysfs_emit(buf, "%u\n", ctrl->nr_io + ctrl->nr_poll + 1);
-}
-static DEVICE_ATTR_RO(queue_count);
-
+NVMP_ATTR_RO(ctrl, queue_count, "%u", ctrl->nr_io + ctrl->nr_poll + 1);
 /* Entries per I/O submission queue, 0's based. */
-static ssize_t sqsize_show(struct device *dev, struct device_attribute *attr,
-			   char *buf)
-{
-	return sysfs_emit(buf, "%u\n", nvmp_dev_ctrl(dev)->q_depth - 1);
-}
-static DEVICE_ATTR_RO(sqsize);
-
-static ssize_t numa_node_show(struct device *dev, struct device_attribute *attr,
-			      char *buf)
-{
-	return sysfs_emit(buf, "%d\n", dev_to_node(nvmp_dev_ctrl(dev)->dev));
-}
-static DEVICE_ATTR_RO(numa_node);
-
-static ssize_t instance_show(struct device *dev, struct device_attribute *attr,
-			     char *buf)
-{
-	return sysfs_emit(buf, "nvme%d\n", nvmp_dev_ctrl(dev)->instance);
-}
-static DEVICE_ATTR_RO(instance);
+NVMP_ATTR_RO(ctrl, sqsize, "%u", ctrl->q_depth - 1);
+NVMP_ATTR_RO(ctrl, numa_node, "%d", dev_to_node(ctrl->dev));
+NVMP_ATTR_RO(ctrl, instance, "nvme%d", ctrl->instance);
 
 static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
@@ -1301,8 +1256,9 @@ static DEVICE_ATTR_RO(state);
 static ssize_t dma_path_show(struct device *dev, struct device_attribute *attr,
 			     char *buf)
 {
-	return sysfs_emit(buf, "%s\n",
-			  nvmp_dma_path_name(READ_ONCE(nvmp_dev_ctrl(dev)->dma.path)));
+	int path = nvmp_dma_get_path(&nvmp_dev_ctrl(dev)->dma);
+
+	return sysfs_emit(buf, "%s\n", nvmp_dma_path_name(path));
 }
 
 static ssize_t dma_path_store(struct device *dev, struct device_attribute *attr,
@@ -1312,31 +1268,40 @@ static ssize_t dma_path_store(struct device *dev, struct device_attribute *attr,
 
 	if (path < 0)
 		return path;
-	WRITE_ONCE(nvmp_dev_ctrl(dev)->dma.path, path);
+	nvmp_dma_set_path(&nvmp_dev_ctrl(dev)->dma, path);
 	return count;
 }
 static DEVICE_ATTR_RW(dma_path);
 
-/* The action attributes take "1" (or "y", "on") and nothing else. */
-static int nvmp_parse_trigger(const char *buf)
+/*
+ * An action attribute: writing "1" (or "y", "on") runs @action on the
+ * controller and returns once it is done; anything else is -EINVAL.
+ */
+static ssize_t nvmp_trigger(struct device *dev, const char *buf, size_t count,
+			    int (*action)(struct nvmp_ctrl *ctrl))
 {
 	bool val;
+	int ret;
 
-	return kstrtobool(buf, &val) || !val ? -EINVAL : 0;
+	if (kstrtobool(buf, &val) || !val)
+		return -EINVAL;
+	ret = action(nvmp_dev_ctrl(dev));
+	return ret ? ret : count;
 }
 
-/* Writing "1" resets the controller and returns once it is back (or dead). */
+static int nvmp_rescan_live(struct nvmp_ctrl *ctrl)
+{
+	if (READ_ONCE(ctrl->state) != NVMP_LIVE)
+		return -EBUSY;
+	return nvmp_scan(ctrl);
+}
+
+/* The controller is back (or dead) when the write returns. */
 static ssize_t reset_controller_store(struct device *dev,
 				      struct device_attribute *attr,
 				      const char *buf, size_t count)
 {
-	struct nvmp_ctrl *ctrl = nvmp_dev_ctrl(dev);
-	int ret = nvmp_parse_trigger(buf);
-
-	if (ret)
-		return ret;
-	ret = nvmp_reset_sync(ctrl);
-	return ret ? ret : count;
+	return nvmp_trigger(dev, buf, count, nvmp_reset_sync);
 }
 static DEVICE_ATTR_WO(reset_controller);
 
@@ -1344,15 +1309,7 @@ static ssize_t rescan_controller_store(struct device *dev,
 				       struct device_attribute *attr,
 				       const char *buf, size_t count)
 {
-	struct nvmp_ctrl *ctrl = nvmp_dev_ctrl(dev);
-	int ret = nvmp_parse_trigger(buf);
-
-	if (ret)
-		return ret;
-	if (READ_ONCE(ctrl->state) != NVMP_LIVE)
-		return -EBUSY;
-	ret = nvmp_scan(ctrl);
-	return ret ? ret : count;
+	return nvmp_trigger(dev, buf, count, nvmp_rescan_live);
 }
 static DEVICE_ATTR_WO(rescan_controller);
 
@@ -1672,7 +1629,7 @@ static int nvmp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = nvmp_dma_dev_init(&ctrl->dma, ctrl->dev, NVMP_MAX_SEGS);
 	if (ret)
 		goto out;
-	ctrl->dma.path = READ_ONCE(default_path);
+	nvmp_dma_set_path(&ctrl->dma, READ_ONCE(default_path));
 
 	ret = nvmp_setup_admin(ctrl);
 	if (ret)
@@ -1690,7 +1647,7 @@ static int nvmp_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		 ctrl->instance, ctrl->model, ctrl->fw_rev, ctrl->nr_io,
 		 ctrl->nr_poll, ctrl->q_depth, ctrl->nr_vecs,
 		 ctrl->dbbuf_dbs ? "shadow" : "MMIO",
-		 nvmp_dma_path_name(ctrl->dma.path),
+		 nvmp_dma_path_name(nvmp_dma_get_path(&ctrl->dma)),
 		 ctrl->dma.iova_capable ? ", IOVA batching available" : "");
 	/* The parent of the disks: without it, no disks. */
 	ret = nvmp_ctrl_cdev_add(ctrl, nvmp_ctrl_dev_groups);

@@ -194,6 +194,30 @@ void nvmp_dma_unmap(struct nvmp_dma_dev *dd, struct request *rq,
 		    void *cookie);
 
 /**
+ * nvmp_dma_set_path - choose the path of a device's new requests
+ * @dd: the device
+ * @path: an &enum nvmp_dma_path below %NVMP_DMA_NR_PATHS
+ *
+ * Takes effect for requests that start after it; those in flight keep the
+ * path they started with.  Safe against concurrent nvmp_dma_start().
+ */
+static inline void nvmp_dma_set_path(struct nvmp_dma_dev *dd, int path)
+{
+	WRITE_ONCE(dd->path, path);
+}
+
+/**
+ * nvmp_dma_get_path - the path of a device's new requests
+ * @dd: the device
+ *
+ * Return: the &enum nvmp_dma_path last set.
+ */
+static inline int nvmp_dma_get_path(const struct nvmp_dma_dev *dd)
+{
+	return READ_ONCE(dd->path);
+}
+
+/**
  * nvmp_dma_one_range - did the mapping come out as one bus range?
  * @iter: the iterator, after nvmp_dma_start() returned %true
  * @total: the request's data length in bytes

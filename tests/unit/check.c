@@ -675,7 +675,7 @@ bool run_one(struct tdev *d, struct treq *t, const struct run_spec *r,
 	sim_reset_violations();
 	sim_trace_reset();
 	sim_inject(r->inj_fn, r->inj_nth);
-	WRITE_ONCE(d->dd.path, r->path);
+	nvmp_dma_set_path(&d->dd, r->path);
 	drv_iod_reset(iod);
 	iod->prp_sgl_ok = r->use == DRV_PRP && r->prp_sgl_ok;
 

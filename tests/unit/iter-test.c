@@ -1711,7 +1711,7 @@ static bool drv_early_exit(struct tdev *d, struct treq *t, enum drv_consumer use
 
 	sim_reset_violations();
 	drv_iod_reset(&d->iod);
-	WRITE_ONCE(d->dd.path, NVMP_DMA_PHYS);
+	nvmp_dma_set_path(&d->dd, NVMP_DMA_PHYS);
 	st = drv_map_data(&d->dd, &t->rq, &d->iod, use, false);
 	if (st != BLK_STS_IOERR) {
 		snprintf(why, whylen, "%s: status %s, not IOERR", what,
