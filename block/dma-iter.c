@@ -14,6 +14,9 @@
  * nvmp_dma_unmap() walks the request again for the lengths and asks the
  * driver for the bus addresses, which its PRPs or SGL descriptors hold.
  * When the DMA layer says nothing needs unmapping, there is nothing to do.
+ * A request of one piece is mapped without the walk (nvmp_one_piece()),
+ * as the one segment the walk would yield; and a request mapped as one
+ * segment is unmapped without it, that segment being all that was mapped.
  */
 #include <linux/ktime.h>
 #include "nvmp-block.h"
@@ -133,17 +136,27 @@ static __always_inline bool nvmp_seg_p2p(struct nvmp_dma_dev *dd,
 	return nvmp_seg_classify(dd, map, iter, seg);
 }
 
+/* Time since the mapping started, if anyone wanted it timed. */
+static u64 nvmp_map_elapsed(const struct nvmp_dma_map *map)
+{
+	return map->timed ? ktime_get_ns() - map->start_ns : 0;
+}
+
 /*
- * End of a successful mapping: the statistics see the whole request, and a
+ * End of a successful mapping: the statistics and the tracepoint see the
+ * whole request (when it was timed: neither wants it otherwise), and a
  * request whose path auto chose by measurement (warm on that path) is kept
  * to learn from when it is unmapped.
  */
 static void nvmp_map_done(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
 			  struct nvmp_dma_iter *iter)
 {
-	u64 ns = ktime_get_ns() - map->start_ns;
+	u64 ns;
 
 	iter->status = BLK_STS_OK;
+	if (!map->timed)
+		return;
+	ns = nvmp_map_elapsed(map);
 	nvmp_stats_mapped(dd, map, BLK_STS_OK, ns);
 	if (map->auto_pick != NVMP_DMA_AUTO && !map->auto_cold) {
 		map->map_ns = min_t(u64, ns, U32_MAX);
@@ -157,7 +170,7 @@ static void nvmp_map_failed(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
 	if (status != BLK_STS_OK)
 		iter->status = status;
 	nvmp_stats_mapped(dd, map, iter->status ?: BLK_STS_IOERR,
-			  ktime_get_ns() - map->start_ns);
+			  nvmp_map_elapsed(map));
 }
 
 /* A path stopped by itself: failed if it said why, else done. */
@@ -192,34 +205,44 @@ static __always_inline bool nvmp_take_seg(struct nvmp_dma_dev *dd,
 	return true;
 }
 
-/* phys and page: one mapping per physical segment. */
-static bool nvmp_seg_next(struct nvmp_dma_dev *dd, struct request *rq,
-			  struct nvmp_dma_map *map, struct nvmp_dma_iter *iter)
+/* phys and page: map one physical segment and account for it. */
+static __always_inline bool nvmp_seg_map(struct nvmp_dma_dev *dd,
+					 struct request *rq,
+					 struct nvmp_dma_map *map,
+					 struct nvmp_dma_iter *iter,
+					 const struct nvmp_phys_seg *seg)
 {
 	enum dma_data_direction dir = rq_dma_dir(rq);
-	struct nvmp_phys_seg seg;
 	dma_addr_t addr;
 
-	if (!nvmp_take_seg(dd, rq, map, iter, &seg))
-		return false;
-
 	if (map->p2p == PCI_P2PDMA_MAP_BUS_ADDR)
-		addr = pci_p2pdma_bus_addr_map(iter->p2p.mem, seg.paddr);
+		addr = pci_p2pdma_bus_addr_map(iter->p2p.mem, seg->paddr);
 	else if (map->path == NVMP_DMA_PAGE)
-		addr = nvmp_page_map(dd->dev, seg.paddr, seg.len, dir, iter->attrs);
+		addr = nvmp_page_map(dd->dev, seg->paddr, seg->len, dir, iter->attrs);
 	else
-		addr = dma_map_phys(dd->dev, seg.paddr, seg.len, dir, iter->attrs);
+		addr = dma_map_phys(dd->dev, seg->paddr, seg->len, dir, iter->attrs);
 	if (dma_mapping_error(dd->dev, addr)) {
 		nvmp_map_failed(dd, map, iter, BLK_STS_RESOURCE);
 		return false;
 	}
 
-	map->mapped += seg.len;
+	map->mapped += seg->len;
 	map->nsegs++;
-	map->nvecs += seg.pieces;
+	map->nvecs += seg->pieces;
 	iter->addr = addr;
-	iter->len = seg.len;
+	iter->len = seg->len;
 	return true;
+}
+
+/* phys and page: one mapping per physical segment. */
+static bool nvmp_seg_next(struct nvmp_dma_dev *dd, struct request *rq,
+			  struct nvmp_dma_map *map, struct nvmp_dma_iter *iter)
+{
+	struct nvmp_phys_seg seg;
+
+	if (!nvmp_take_seg(dd, rq, map, iter, &seg))
+		return false;
+	return nvmp_seg_map(dd, rq, map, iter, &seg);
 }
 
 /*
@@ -231,6 +254,32 @@ static bool nvmp_seg_start(struct nvmp_dma_dev *dd, struct request *rq,
 {
 	map->unmap_segs = dma_need_unmap(dd->dev);
 	return nvmp_seg_next(dd, rq, map, iter);
+}
+
+/*
+ * A request whose data is one bio_vec piece of host memory that the queue's
+ * limits let through whole (most small I/O: a 4 KiB read is one) is one
+ * physical segment, @seg, the very one the walk would yield: phys and page
+ * map it without setting up the walk.  Anything else, peer memory included,
+ * takes the walk.
+ */
+static bool nvmp_one_piece(struct request *rq, struct nvmp_phys_seg *seg)
+{
+	const struct queue_limits *lim = &rq->q->limits;
+	struct bio *bio = rq->bio;
+	struct bio_vec bv;
+
+	if ((rq->rq_flags & RQF_SPECIAL_PAYLOAD) || !bio || bio->bi_next ||
+	    !bio->bi_iter.bi_size || !blk_rq_nr_phys_segments(rq))
+		return false;
+	bv = mp_bvec_iter_bvec(bio->bi_io_vec, bio->bi_iter);
+	if (bv.bv_len != bio->bi_iter.bi_size || nvmp_bvec_is_p2p(lim, &bv))
+		return false;
+	seg->paddr = bvec_phys(&bv);
+	seg->len = bv.bv_len;
+	seg->pieces = 1;
+	seg->p2p = false;
+	return seg->len <= nvmp_seg_room(lim, seg->paddr);
 }
 
 /*
@@ -337,10 +386,15 @@ bool nvmp_dma_start(struct nvmp_dma_dev *dd, struct request *rq,
 		    struct nvmp_dma_map *map, struct nvmp_dma_iter *iter)
 {
 	int path = nvmp_dma_get_path(dd);
+	struct nvmp_phys_seg seg;
 
 	memset(map, 0, sizeof(*map));
 	map->sel = path;
-	map->start_ns = ktime_get_ns();
+	if (static_branch_unlikely(&nvmp_timing_wanted)) {
+		map->counted = static_branch_unlikely(&nvmp_stats_on);
+		map->timed = true;
+		map->start_ns = ktime_get_ns();
+	}
 	iter->status = BLK_STS_OK;
 	iter->attrs = 0;
 	iter->p2p.mem = NULL;
@@ -364,19 +418,40 @@ bool nvmp_dma_start(struct nvmp_dma_dev *dd, struct request *rq,
 		 * From measured costs (see dma-auto.c); without a translating
 		 * IOMMU iova cannot batch, and auto is phys, unmeasured.
 		 */
-		path = dd->iova_capable ? nvmp_auto_pick(dd, rq, map) :
-					  NVMP_DMA_PHYS;
+		if (!dd->iova_capable) {
+			path = NVMP_DMA_PHYS;
+			break;
+		}
+		path = nvmp_auto_pick(dd, rq, map);
+		/*
+		 * auto learns from a warm request of its choice, so it needs
+		 * the time, from here if nobody else asked for it: the choice
+		 * itself costs the same whichever path it takes.
+		 */
+		if (!map->auto_cold && !map->timed) {
+			map->timed = true;
+			map->start_ns = ktime_get_ns();
+		}
 		break;
 	}
 
-	nvmp_walk_init(&iter->walk, rq);
 	map->path = path;
 	if (path == NVMP_DMA_IOVA) {
-		if (dd->iova_capable)
+		if (dd->iova_capable) {
+			nvmp_walk_init(&iter->walk, rq);
 			return nvmp_iova_map(dd, rq, map, iter);
+		}
 		nvmp_stats_fallback(dd, map);
 		map->path = NVMP_DMA_PHYS;
 	}
+	if (nvmp_one_piece(rq, &seg)) {
+		/* Nothing to walk: next() only ends the mapping. */
+		iter->walk.done = true;
+		map->p2p = PCI_P2PDMA_MAP_NONE;
+		map->unmap_segs = dma_need_unmap(dd->dev);
+		return nvmp_seg_map(dd, rq, map, iter, &seg);
+	}
+	nvmp_walk_init(&iter->walk, rq);
 	return nvmp_seg_start(dd, rq, map, iter);
 }
 
@@ -412,7 +487,21 @@ bool nvmp_dma_next(struct nvmp_dma_dev *dd, struct request *rq,
 	return false;
 }
 
-/* phys and page: walk again for the lengths, ask the driver for addresses. */
+static void nvmp_seg_unmap_one(struct nvmp_dma_dev *dd,
+			       const struct nvmp_dma_map *map, dma_addr_t addr,
+			       u32 len, enum dma_data_direction dir,
+			       unsigned long attrs)
+{
+	if (map->path == NVMP_DMA_PAGE)
+		nvmp_page_unmap(dd->dev, addr, len, dir, attrs);
+	else
+		dma_unmap_phys(dd->dev, addr, len, dir, attrs);
+}
+
+/*
+ * phys and page: walk again for the lengths (unless there is only one),
+ * ask the driver for the addresses.
+ */
 static void nvmp_seg_unmap(struct nvmp_dma_dev *dd, struct request *rq,
 			   struct nvmp_dma_map *map, nvmp_dma_addr_fn addr_fn,
 			   void *cookie)
@@ -425,14 +514,15 @@ static void nvmp_seg_unmap(struct nvmp_dma_dev *dd, struct request *rq,
 
 	if (map->p2p == PCI_P2PDMA_MAP_THRU_HOST_BRIDGE)
 		attrs |= DMA_ATTR_MMIO;
+	/* One segment mapped is all that was mapped: nothing to walk for. */
+	if (map->nsegs == 1) {
+		nvmp_seg_unmap_one(dd, map, addr_fn(cookie, left), left, dir, attrs);
+		return;
+	}
 	nvmp_walk_init(&walk, rq);
 	while (left && nvmp_walk_next(&walk, &rq->q->limits, &seg)) {
-		dma_addr_t addr = addr_fn(cookie, seg.len);
-
-		if (map->path == NVMP_DMA_PAGE)
-			nvmp_page_unmap(dd->dev, addr, seg.len, dir, attrs);
-		else
-			dma_unmap_phys(dd->dev, addr, seg.len, dir, attrs);
+		nvmp_seg_unmap_one(dd, map, addr_fn(cookie, seg.len), seg.len, dir,
+				   attrs);
 		left -= seg.len;
 	}
 	WARN_ON_ONCE(left);
@@ -454,7 +544,7 @@ void nvmp_dma_unmap(struct nvmp_dma_dev *dd, struct request *rq,
 		    struct nvmp_dma_map *map, nvmp_dma_addr_fn addr_fn,
 		    void *cookie)
 {
-	u64 t0 = ktime_get_ns(), ns;
+	u64 t0 = map->timed ? ktime_get_ns() : 0, ns;
 
 	switch (map->path) {
 	case NVMP_DMA_IOVA:
@@ -476,10 +566,12 @@ void nvmp_dma_unmap(struct nvmp_dma_dev *dd, struct request *rq,
 			nvmp_seg_unmap(dd, rq, map, addr_fn, cookie);
 		break;
 	}
-	ns = ktime_get_ns() - t0;
-	nvmp_stats_unmapped(dd, map, ns);
-	/* What auto chose by measurement, it learns from: map plus unmap. */
-	if (map->auto_learn)
-		nvmp_auto_learn(dd, map, ns);
+	if (map->timed) {
+		ns = ktime_get_ns() - t0;
+		nvmp_stats_unmapped(dd, map, ns);
+		/* What auto chose by measurement, it learns from: map plus unmap. */
+		if (map->auto_learn)
+			nvmp_auto_learn(dd, map, ns);
+	}
 	map->mapped = 0;
 }

@@ -13,14 +13,68 @@
  * "p2p_bus" counts requests into peer memory the device reached by its PCI
  * bus address (nothing mapped), "p2p_host" those mapped as MMIO through the
  * host bridge.
+ *
+ * The counters are kept only while nvmp_dma_stats_enabled() (off by
+ * default): off, a request reads the clock only if auto's model learns from
+ * it or a tracepoint is enabled, and touches no counter.  A request is
+ * counted whole or not at all, by whether they were on when it started.
  */
 #include <linux/debugfs.h>
 #include <linux/log2.h>
+#include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include "nvmp-block.h"
 
 #define CREATE_TRACE_POINTS
 #include "nvmp_trace.h"
+
+DEFINE_STATIC_KEY_FALSE(nvmp_stats_on);
+DEFINE_STATIC_KEY_FALSE(nvmp_timing_wanted);
+
+static DEFINE_MUTEX(nvmp_stats_lock);
+
+/**
+ * nvmp_dma_stats_enable - keep the mapping statistics, or stop keeping them
+ * @on: keep them from now on
+ *
+ * Requests that start after the call are counted (or not); the counters
+ * keep what they hold either way, and writing 0 to a debugfs file clears
+ * them.  May sleep.
+ */
+void nvmp_dma_stats_enable(bool on)
+{
+	mutex_lock(&nvmp_stats_lock);
+	if (on && !static_key_enabled(&nvmp_stats_on)) {
+		static_branch_inc(&nvmp_timing_wanted);
+		static_branch_enable(&nvmp_stats_on);
+	} else if (!on && static_key_enabled(&nvmp_stats_on)) {
+		static_branch_disable(&nvmp_stats_on);
+		static_branch_dec(&nvmp_timing_wanted);
+	}
+	mutex_unlock(&nvmp_stats_lock);
+}
+
+/**
+ * nvmp_dma_stats_enabled - are the mapping statistics kept?
+ *
+ * Return: %true between nvmp_dma_stats_enable(true) and (false).
+ */
+bool nvmp_dma_stats_enabled(void)
+{
+	return static_key_enabled(&nvmp_stats_on);
+}
+
+/* Each of the two tracepoints wants times while it is enabled. */
+int nvmp_trace_reg(void)
+{
+	static_branch_inc(&nvmp_timing_wanted);
+	return 0;
+}
+
+void nvmp_trace_unreg(void)
+{
+	static_branch_dec(&nvmp_timing_wanted);
+}
 
 int nvmp_stats_init(struct nvmp_dma_dev *dd)
 {
@@ -48,6 +102,8 @@ void nvmp_stats_mapped(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
 {
 	struct nvmp_path_stats *ps;
 
+	if (!map->counted)
+		goto trace;
 	ps = &get_cpu_ptr(dd->stats)->path[map->sel];
 	if (status != BLK_STS_OK) {
 		ps->errors++;
@@ -66,6 +122,7 @@ void nvmp_stats_mapped(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
 		ps->map_hist[nvmp_bucket(ns)]++;
 	}
 	put_cpu_ptr(dd->stats);
+trace:
 	trace_nvmp_dma_map(dd, map, status, ns);
 }
 
@@ -74,18 +131,21 @@ void nvmp_stats_unmapped(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
 {
 	struct nvmp_path_stats *ps;
 
-	ps = &get_cpu_ptr(dd->stats)->path[map->sel];
-	ps->unmaps++;
-	ps->unmap_ns += ns;
-	ps->unmap_hist[nvmp_bucket(ns)]++;
-	put_cpu_ptr(dd->stats);
+	if (map->counted) {
+		ps = &get_cpu_ptr(dd->stats)->path[map->sel];
+		ps->unmaps++;
+		ps->unmap_ns += ns;
+		ps->unmap_hist[nvmp_bucket(ns)]++;
+		put_cpu_ptr(dd->stats);
+	}
 	trace_nvmp_dma_unmap(dd, map, ns);
 }
 
 void nvmp_stats_fallback(struct nvmp_dma_dev *dd,
 			 const struct nvmp_dma_map *map)
 {
-	this_cpu_inc(dd->stats->path[map->sel].iova_fallback);
+	if (map->counted)
+		this_cpu_inc(dd->stats->path[map->sel].iova_fallback);
 }
 
 static void nvmp_stats_sum(struct nvmp_dma_dev *dd, int path,

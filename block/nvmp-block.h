@@ -7,6 +7,7 @@
 #define NVMP_BLOCK_H
 
 #include <linux/blkdev.h>
+#include <linux/jump_label.h>
 #include <linux/memremap.h>
 #include <nvme-phys/dma.h>
 
@@ -136,6 +137,20 @@ struct nvmp_dma_stats {
 	struct nvmp_path_stats path[NVMP_DMA_NR_PATHS];
 	struct nvmp_auto_counts autoc[NVMP_AUTO_BUCKETS];
 };
+
+/*
+ * What the statistics cost when nobody reads them: two static branches a
+ * request.  nvmp_stats_on: the counters are kept (the dma_stats module
+ * parameter).  nvmp_timing_wanted: something wants mapping times, the
+ * counters or an enabled tracepoint (one count each); auto's model, which
+ * needs the times of the requests it learns from, reads the clock for
+ * those only.
+ */
+DECLARE_STATIC_KEY_FALSE(nvmp_stats_on);
+DECLARE_STATIC_KEY_FALSE(nvmp_timing_wanted);
+
+int nvmp_trace_reg(void);
+void nvmp_trace_unreg(void);
 
 int nvmp_stats_init(struct nvmp_dma_dev *dd);
 void nvmp_stats_exit(struct nvmp_dma_dev *dd);

@@ -78,6 +78,38 @@ module_param_cb(dma_path, &nvmp_path_param_ops, &default_path, 0644);
 MODULE_PARM_DESC(dma_path,
 		 "Mapping path of new controllers: auto, phys, iova, page, sg or upstream");
 
+/*
+ * The mapping statistics under debugfs cost every request a few clock reads
+ * and counter updates: kept only when asked for, so a driver whose
+ * statistics nobody reads pays nothing for them.
+ */
+static int nvmp_stats_param_set(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+
+	if (kstrtobool(val, &on)) {
+		pr_err(NVMP_NAME ": dma_stats: '%s' is not a boolean (0 or 1)\n",
+		       val);
+		return -EINVAL;
+	}
+	nvmp_dma_stats_enable(on);
+	return 0;
+}
+
+static int nvmp_stats_param_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%c\n", nvmp_dma_stats_enabled() ? 'Y' : 'N');
+}
+
+static const struct kernel_param_ops nvmp_stats_param_ops = {
+	.set = nvmp_stats_param_set,
+	.get = nvmp_stats_param_get,
+};
+
+module_param_cb(dma_stats, &nvmp_stats_param_ops, NULL, 0644);
+MODULE_PARM_DESC(dma_stats,
+		 "Keep the per-path mapping statistics under debugfs (default N: they cost every request)");
+
 /* --- state ------------------------------------------------------------------ */
 
 bool nvmp_change_state(struct nvmp_ctrl *ctrl, enum nvmp_state new)

@@ -48,7 +48,8 @@ enum nvmp_dma_path {
  * @dev: the device doing the DMA
  * @path: the path new requests take (an &enum nvmp_dma_path); may change
  *	at any time, requests in flight keep the path they started with
- * @stats: statistics, one set per path actually used
+ * @stats: per-CPU counters of each path, counted only while
+ *	nvmp_dma_stats_enabled(), and auto's per-CPU choices
  * @sg_pool: scatterlists of the @NVMP_DMA_SG path
  * @vec_pool: segment records of the @NVMP_DMA_UPSTREAM path
  * @model: what phys and iova have been measured to cost, from which
@@ -73,11 +74,16 @@ struct nvmp_dma_dev {
  * struct nvmp_dma_map - what a request needs to be unmapped
  * @iova: the IOVA range of the @NVMP_DMA_IOVA path (and of upstream's)
  * @mapped: bytes mapped so far
- * @start_ns: when mapping started, for the statistics
+ * @start_ns: when mapping started; read from the clock only when someone
+ *	wants the time (@timed)
  * @path: the path the request really took (after auto and fallback)
  * @sel: the path that was selected when the request started (statistics)
  * @p2p: the peer-to-peer map type of the request's memory
  * @unmap_segs: each segment must be unmapped on its own
+ * @counted: the statistics were on when the request started, so its map,
+ *	fallback and unmap are all counted, or none of them
+ * @timed: @start_ns was read, for the statistics, a tracepoint or auto's
+ *	model; the unmap is timed too
  * @nsegs: segments mapped so far
  * @nvecs: segments merged from the request's bio_vecs, for the statistics
  * @auto_pick: the path @NVMP_DMA_AUTO chose for the request, before any
@@ -100,6 +106,8 @@ struct nvmp_dma_map {
 	u8 sel;
 	u8 p2p;
 	bool unmap_segs;
+	bool counted;
+	bool timed;
 	u16 nsegs;
 	u16 nvecs;
 	u8 auto_pick;
@@ -248,6 +256,8 @@ static inline bool nvmp_dma_unmap_needs_addrs(const struct nvmp_dma_map *map)
 }
 
 void nvmp_dma_stats_debugfs(struct nvmp_dma_dev *dd, struct dentry *parent);
+void nvmp_dma_stats_enable(bool on);
+bool nvmp_dma_stats_enabled(void);
 
 const char *nvmp_dma_path_name(int path);
 int nvmp_dma_path_parse(const char *buf);

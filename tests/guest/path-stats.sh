@@ -13,7 +13,8 @@
 #    the path its model finds cheaper; without one, auto is phys, unmeasured;
 #  - the same reads into a 2 MiB huge page merge into one segment each;
 #  - page and sg never touch the IOVA API;
-#  - writing 0 resets a path's counters, anything else is refused.
+#  - writing 0 resets a path's counters, anything else is refused;
+#  - with dma_stats off nothing is counted, and on again it counts.
 set -eu
 . "$SRC/tests/guest/lib.sh"
 b=($(nvme_bdfs))
@@ -214,4 +215,25 @@ if echo 5 >"$dbg/dma/auto" 2>/dev/null; then echo "writing 5 was accepted"; exit
 [ "$(stat_of "${b[0]}" auto requests)" = "$before" ]
 echo 0 >"$dbg/dma/all"
 [ "$(awk 'NR > 1 { s += $2 } END { print s }' "$dbg/dma/all")" = 0 ]
+
+# dma_stats: off (the module's default), reads on every path count nothing;
+# on again, they count.  A value that is not a boolean is refused.
+param=/sys/module/nvme_phys/parameters/dma_stats
+[ "$(cat $param)" = Y ]
+if echo maybe >$param 2>/dev/null; then echo "dma_stats took 'maybe'"; exit 1; fi
+[ "$(cat $param)" = Y ]
+echo 0 >$param
+[ "$(cat $param)" = N ]
+for path in auto phys iova page sg upstream; do
+	set_path "${b[0]}" "$path"
+	dd if="$disk" of=/dev/null bs=64k count=8 iflag=direct status=none
+done
+all=$(awk 'NR > 1 { for (i = 2; i <= NF; i++) s += $i } END { print s + 0 }' "$dbg/dma/all")
+echo "statistics off: dma/all adds up to $all"
+[ "$all" = 0 ]
+echo 1 >$param
+set_path "${b[0]}" phys
+dd if="$disk" of=/dev/null bs=64k count=8 iflag=direct status=none
+echo "statistics on again: $(stat_of "${b[0]}" phys requests) phys requests"
+[ "$(stat_of "${b[0]}" phys requests)" -ge 8 ]
 echo "path-stats: ok"

@@ -8,7 +8,8 @@
 #  - there are as many unmap events as map events, with the same paths;
 #  - the events agree with the path's statistics: as many successful map
 #    events as requests, the same bytes, the same IOVA-batched count.
-# With the events off, nothing is recorded.  Then perf and bpftrace (both in
+# With the events off, nothing is recorded; with the statistics off
+# (dma_stats=0), the events still carry the mapping times.  Then perf and bpftrace (both in
 # the root tests/vm/setup makes) count the same events around a read.
 # The debug kernel needs more than the default 600 s for all of it.
 # guest-timeout: 1200
@@ -104,6 +105,28 @@ echo 1 >"$tr/tracing_on"
 dd if="$disk" of=/dev/null bs=64k count=4 iflag=direct status=none
 echo 0 >"$tr/tracing_on"
 grep -q 'nvmp_dma_' "$tr/trace" && bad "events recorded while off"
+
+# Statistics off, events on: the events still carry the times, and the
+# statistics count nothing.
+path=stats-off
+param=/sys/module/nvme_phys/parameters/dma_stats
+set_path "${b[0]}" phys
+echo 0 >"$dbg/dma/all"
+echo 0 >"$param"
+echo 1 >"$ev/enable"
+echo >"$tr/trace"
+echo 1 >"$tr/tracing_on"
+dd if="$disk" of=/dev/null bs=64k count=4 iflag=direct status=none
+echo 0 >"$tr/tracing_on"
+echo 0 >"$ev/enable"
+echo 1 >"$param"
+grep ' nvmp_dma_map: ' "$tr/trace" >map.log || true
+grep ' nvmp_dma_unmap: ' "$tr/trace" >unmap.log || true
+echo "statistics off: $(wc -l <map.log) map and $(wc -l <unmap.log) unmap events"
+[ "$(wc -l <map.log)" -ge 4 ] || bad "only $(wc -l <map.log) map events"
+field ns <map.log | grep -qx 0 && bad "a map event without its time"
+field ns <unmap.log | grep -qx 0 && bad "an unmap event without its time"
+[ "$(stat_of "${b[0]}" phys requests)" = 0 ] || bad "requests counted with the statistics off"
 
 # perf and bpftrace: 16 reads of 64 KiB are at least 16 maps and as many
 # unmaps (the tracefs checks above already tie events to requests).

@@ -657,6 +657,18 @@ static void check_trace(struct tdev *d, struct treq *t, int sel, int taken,
 	*failedp = failed;
 }
 
+void set_counting(bool count, bool trace)
+{
+	static bool traced;
+
+	nvmp_dma_stats_enable(count);
+	if (trace && !traced)
+		(void)nvmp_trace_reg();
+	else if (!trace && traced)
+		nvmp_trace_unreg();
+	traced = trace;
+}
+
 bool run_one(struct tdev *d, struct treq *t, const struct run_spec *r,
 	     struct run_result *res)
 {
@@ -667,6 +679,9 @@ bool run_one(struct tdev *d, struct treq *t, const struct run_spec *r,
 	struct texp e;
 	char why[256];
 	int sel = r->path;
+
+	bool counting = nvmp_dma_stats_enabled();
+	bool timing = static_key_enabled(&nvmp_timing_wanted);
 
 	memset(res, 0, sizeof(*res));
 	tdev_stats(d, sel, &before);
@@ -756,10 +771,32 @@ bool run_one(struct tdev *d, struct treq *t, const struct run_spec *r,
 		FAIL("%u rule(s) broken, first: %s", sim_nr_violations(),
 		     sim_violation_msg(0));
 
-	/* The statistics moved by exactly this request. */
+	/*
+	 * Statistics off: nothing counted, and the clock read only where
+	 * something wants the times (a tracepoint), or for auto's model when
+	 * auto chose warm (it learns from that request).
+	 */
 	tdev_stats(d, sel, &after);
+	if (!counting) {
+		const struct nvmp_dma_map *m = drv_map(iod);
+		bool learns = m->auto_pick != NVMP_DMA_AUTO && !m->auto_cold;
+
+		if (memcmp(&before, &after, sizeof(before)))
+			FAIL("stats: counted while switched off");
+		if (!timing && (learns ? sim_cnt.clock_reads > 4 : sim_cnt.clock_reads))
+			FAIL("%u clock reads with the statistics off, auto %s",
+			     sim_cnt.clock_reads, learns ? "learning" : "not learning");
+		if (timing && done && !sim_cnt.clock_reads)
+			FAIL("a tracepoint on, yet the mapping was not timed");
+		if (timing && (sim_trace.maps != (unsigned int)(done || iod->iter_end ==
+								 DRV_ITER_FAILED) ||
+			       sim_trace.unmaps != (unsigned int)started))
+			FAIL("trace with the statistics off: %u map, %u unmap events",
+			     sim_trace.maps, sim_trace.unmaps);
+	}
+	/* The statistics moved by exactly this request. */
 	x = &d->expect[sel];
-	{
+	if (counting) {
 		u64 dreq = after.requests - before.requests;
 		u64 derr = after.errors - before.errors;
 		u64 dunm = after.unmaps - before.unmaps;

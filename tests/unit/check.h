@@ -27,6 +27,12 @@ struct tdev {
 /* Set up block/ for @client in @mode (granule for the IOMMU). */
 bool tdev_up(struct tdev *d, enum sim_client client, enum sim_mode mode,
 	     unsigned long granule, char *why, size_t whylen);
+/*
+ * Keep block/'s statistics (@count), and, with them off, have a tracepoint
+ * enabled (@trace) that wants the mapping times anyway.  Statistics on,
+ * tracepoints off, unless a test says otherwise.
+ */
+void set_counting(bool count, bool trace);
 /* Check the statistics through debugfs against what is expected. */
 bool tdev_check_stats(struct tdev *d, char *why, size_t whylen);
 /* Check the statistics through debugfs, then tear down; false on mismatch. */

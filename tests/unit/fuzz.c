@@ -57,6 +57,9 @@ int fuzz_one_input(const u8 *data, size_t size)
 	r.inj_fn = fn < SIM_F_NR && fn != SIM_F_KMALLOC ? (int)fn : SIM_F_ANY;
 	r.inj_nth = fn == SIM_F_NR + 1 ? 0 : src_below(&s, 40);
 	sim_cpu = src_below(&s, SIM_NR_CPUS);
+	/* Statistics on mostly; off, with or without a tracepoint on. */
+	fn = src_below(&s, 8);
+	set_counting(fn >= 2, fn == 1);
 	if (!run_one(&d, &t, &r, &res)) {
 		char desc[512];
 

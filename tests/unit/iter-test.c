@@ -173,6 +173,20 @@ static void pick_config(u64 seed, unsigned int block, enum sim_client *c,
 	}
 }
 
+/*
+ * Statistics on in three blocks of four; in the others off, and half of
+ * those with a tracepoint on.
+ */
+static void pick_counting(u64 seed, unsigned int block)
+{
+	struct src s;
+	bool count;
+
+	src_init_seed(&s, mix(seed, 0x20000000ULL + block));
+	count = src_chance(&s, 3, 4);
+	set_counting(count, !count && src_chance(&s, 1, 2));
+}
+
 static bool test_random(u64 seed, unsigned int iters, long only_req,
 			char *why, size_t whylen)
 {
@@ -201,6 +215,7 @@ static bool test_random(u64 seed, unsigned int iters, long only_req,
 			struct tmode m;
 
 			pick_config(seed, i / BLOCK, &c, &m);
+			pick_counting(seed, i / BLOCK);
 			if (!dev_cycle(d, c, &m, msg, sizeof(msg))) {
 				printf("# request %u: %s\n", i, msg);
 				fails++;
@@ -256,6 +271,7 @@ static bool test_random(u64 seed, unsigned int iters, long only_req,
 		printf("# at the end: %s\n", msg);
 		fails++;
 	}
+	set_counting(true, false);
 	cover_print(stdout);
 	treq_free(t);
 	free(t);
@@ -1632,6 +1648,80 @@ static bool t_stats(char *why, size_t whylen)
 	return ok;
 }
 
+/*
+ * Statistics off (the default in the module): requests on every path leave
+ * every counter as it was and read no clock (run_one() checks both), but
+ * auto still learns, from the requests it chose warm; turned on again, they
+ * count from there.
+ */
+static bool t_stats_off(char *why, size_t whylen)
+{
+	static const struct gen_opts o = { .force_prov = -1 };
+	struct amodel m[NVMP_AUTO_BUCKETS];
+	struct treq *t = calloc(1, sizeof(*t));
+	struct tdev d = { 0 };
+	struct run_spec r = { .path = NVMP_DMA_PHYS, .use = DRV_RAW };
+	struct run_result res;
+	char buf[4096], *l;
+	unsigned long long v, sum = 0;
+	unsigned int i, samples = 0;
+	struct dentry *f;
+	int n;
+	bool ok;
+
+	ok = t && dev_cycle(&d, SIM_NVME0, &all_modes[2], why, whylen);
+	set_counting(false, false);
+	for (i = 0; i < 60 && ok; i++) {
+		struct queue_limits lim;
+		struct src s;
+
+		src_init_seed(&s, mix(0x0ff5, i));
+		sim_cpu = i % SIM_NR_CPUS;
+		gen_limits(&s, &lim, true);
+		if (!gen_request(&s, t, &lim, &o))
+			ok = all_paths(&d, t, false, SIM_F_ANY, why, whylen);
+	}
+	/* Every figure in dma/all is 0: the first line names the columns. */
+	f = sim_debugfs_lookup("nvme0/dma/all");
+	if (ok && (!f || sim_debugfs_read(f, buf, sizeof(buf)))) {
+		snprintf(why, whylen, "dma/all cannot be read");
+		ok = false;
+	}
+	for (l = ok ? strchr(buf, '\n') : NULL; l && *l; l += n) {
+		if (sscanf(l, " %llu%n", &v, &n) == 1)
+			sum += v;
+		else if (sscanf(l, " %*s%n", &n) != 0 || !n)
+			break;
+	}
+	if (ok && sum) {
+		snprintf(why, whylen, "statistics off, yet dma/all adds up to %llu:\n%s", sum, buf);
+		ok = false;
+	}
+	ok = ok && amodel_read("nvme0", m, why, whylen);
+	for (i = 0; ok && i < NVMP_AUTO_BUCKETS; i++)
+		samples += m[i].phys_samples + m[i].iova_samples;
+	if (ok && !samples) {
+		snprintf(why, whylen, "statistics off: auto learned nothing");
+		ok = false;
+	}
+	/* On again: the next request counts. */
+	set_counting(true, false);
+	ok = ok && run_one(&d, t, &r, &res);
+	if (ok && d.expect[NVMP_DMA_PHYS].requests != 1) {
+		snprintf(why, whylen, "statistics on again: %llu requests counted, not 1",
+			 (unsigned long long)d.expect[NVMP_DMA_PHYS].requests);
+		ok = false;
+	} else if (!ok && !why[0]) {
+		snprintf(why, whylen, "%s", res.why);
+	}
+	if (!tdev_down(&d, why, ok ? whylen : 0))
+		ok = false;
+	if (t)
+		treq_free(t);
+	free(t);
+	return ok;
+}
+
 /* The driver's own debug knob: fail after the first range. */
 static bool t_drv_fail_mappings(char *why, size_t whylen)
 {
@@ -1875,6 +1965,8 @@ static const struct focused tests[] = {
 	{ "dev init: a failing IOVA probe makes iova fall back to phys", t_probe_failure },
 	{ "stats: debugfs shows the counts, 0 resets, anything else is refused",
 	  t_stats },
+	{ "stats: off, nothing counted, no clock read but for auto's learning; on again, counted",
+	  t_stats_off },
 	/* Regressions of two driver bugs this harness found in io.c. */
 	{ "driver: the fail_mappings knob unmaps only what it recorded",
 	  t_drv_fail_mappings },
@@ -1942,6 +2034,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	sim_pci_init();
+	set_counting(true, false);
 
 	printf("# seed %llu (reproduce: %s --seed %llu)\n",
 	       (unsigned long long)seed, argv[0], (unsigned long long)seed);

@@ -80,6 +80,7 @@ struct sim_counts {
 	 * whole allocation in its cache under that smaller size.
 	 */
 	unsigned int short_destroys;
+	unsigned int clock_reads;	/* ktime_get_ns() calls */
 };
 
 extern struct sim_counts sim_cnt;

@@ -64,6 +64,7 @@ static unsigned int sim_inj_nth, sim_inj_base;
  */
 u64 ktime_get_ns(void)
 {
+	sim_cnt.clock_reads++;
 	return sim_clock_ns;
 }
 
