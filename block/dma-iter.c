@@ -154,6 +154,7 @@ static void nvmp_map_done(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
 	u64 ns;
 
 	iter->status = BLK_STS_OK;
+	map->ended = true;
 	if (!map->timed)
 		return;
 	ns = nvmp_map_elapsed(map);
@@ -169,6 +170,7 @@ static void nvmp_map_failed(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
 {
 	if (status != BLK_STS_OK)
 		iter->status = status;
+	map->ended = true;
 	nvmp_stats_mapped(dd, map, iter->status ?: BLK_STS_IOERR,
 			  nvmp_map_elapsed(map));
 }
@@ -496,6 +498,29 @@ static void nvmp_seg_unmap_one(struct nvmp_dma_dev *dd,
 		nvmp_page_unmap(dd->dev, addr, len, dir, attrs);
 	else
 		dma_unmap_phys(dd->dev, addr, len, dir, attrs);
+}
+
+/**
+ * nvmp_dma_abort - end a mapping that the driver gives up on part way
+ * @dd: the device
+ * @map: the request's mapping record
+ * @status: why, not %BLK_STS_OK
+ *
+ * For a driver that stops before nvmp_dma_start() or nvmp_dma_next() has
+ * returned %false: a list page it could not allocate, a range it cannot
+ * describe.  The mapping then counts as failed with @status, in the
+ * statistics and the map tracepoint, as when the iterator fails.  Nothing
+ * is unmapped here: nvmp_dma_unmap() must still follow.  Once the mapping
+ * has ended, does nothing, so a driver may call it on every failure.
+ */
+void nvmp_dma_abort(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
+		    blk_status_t status)
+{
+	if (map->ended)
+		return;
+	map->ended = true;
+	nvmp_stats_mapped(dd, map, status ?: BLK_STS_IOERR,
+			  nvmp_map_elapsed(map));
 }
 
 /*

@@ -301,8 +301,11 @@ blk_status_t nvmp_dptr_map(struct nvmp_dma_dev *dd, struct dma_pool *pool,
 	} else {
 		ret = nvmp_build_prps(dd, pool, rq, cmd, dp, &it, total);
 	}
-	if (ret)
+	if (ret) {
+		/* Stopped before the iterator did: the mapping failed here. */
+		nvmp_dma_abort(dd, &dp->map, ret);
 		nvmp_dptr_unmap(dd, pool, rq, cmd, dp);
+	}
 	return ret;
 }
 

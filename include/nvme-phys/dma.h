@@ -5,8 +5,9 @@
  *
  * The driver calls nvmp_dma_start() and then nvmp_dma_next() until either
  * returns false, writing each range straight into its PRPs or SGL
- * descriptors.  On completion it calls nvmp_dma_unmap(), which undoes exactly
- * what was mapped; for the paths that keep no per-segment record the driver
+ * descriptors; a driver that gives up before that says so with
+ * nvmp_dma_abort().  On completion it calls nvmp_dma_unmap(), which undoes
+ * exactly what was mapped; for the paths that keep no per-segment record the driver
  * hands the bus addresses back from its own descriptors (see
  * &nvmp_dma_addr_fn).
  */
@@ -84,6 +85,8 @@ struct nvmp_dma_dev {
  *	fallback and unmap are all counted, or none of them
  * @timed: @start_ns was read, for the statistics, a tracepoint or auto's
  *	model; the unmap is timed too
+ * @ended: the mapping has ended, whole or failed (or abandoned through
+ *	nvmp_dma_abort()), and the statistics and tracepoint have seen it
  * @nsegs: segments mapped so far
  * @nvecs: segments merged from the request's bio_vecs, for the statistics
  * @auto_pick: the path @NVMP_DMA_AUTO chose for the request, before any
@@ -108,6 +111,7 @@ struct nvmp_dma_map {
 	bool unmap_segs;
 	bool counted;
 	bool timed;
+	bool ended;
 	u16 nsegs;
 	u16 nvecs;
 	u8 auto_pick;
@@ -197,6 +201,8 @@ bool nvmp_dma_start(struct nvmp_dma_dev *dd, struct request *rq,
 		    struct nvmp_dma_map *map, struct nvmp_dma_iter *iter);
 bool nvmp_dma_next(struct nvmp_dma_dev *dd, struct request *rq,
 		   struct nvmp_dma_map *map, struct nvmp_dma_iter *iter);
+void nvmp_dma_abort(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
+		    blk_status_t status);
 void nvmp_dma_unmap(struct nvmp_dma_dev *dd, struct request *rq,
 		    struct nvmp_dma_map *map, nvmp_dma_addr_fn addr_fn,
 		    void *cookie);

@@ -4,7 +4,8 @@
 #  - lost completions: the timeout handler aborts, then resets, and fio's
 #    verify still passes;
 #  - reset and rescan while fio verifies;
-#  - injected mapping failures after the first range (partial unmap);
+#  - injected mapping failures after the first range (partial unmap), each
+#    counted as an error and unmapped;
 #  - removal under I/O: fio gets errors, nothing hangs, the controller comes
 #    back when bound again;
 #  - 20 unload/reload cycles: slab does not grow, and under DMA-API debugging
@@ -49,11 +50,17 @@ wait "$pid"
 [ "$(cat "$sys/state")" = live ]
 
 echo "--- mapping failures"
+echo 0 >"$dbg/dma/all"
 verify_bg "$disk" mapfail 16m
 sleep 1
 echo 20 >"$dbg/fail_mappings"
 wait "$pid"
 [ "$(cat "$dbg/fail_mappings")" = 0 ]
+# Each mapping the driver gave up on counts as an error, and is unmapped
+# like every other: requests + errors = unmaps.
+read -r req err unm < <(awk 'NR > 1 { r += $2; e += $8; u += $10 } END { print r, e, u }' "$dbg/dma/all")
+echo "statistics: $req requests, $err errors, $unm unmaps"
+[ "$err" = 20 ] && [ "$unm" = $((req + err)) ]
 
 echo "--- removal under I/O"
 echo 0 >"$dbg/dma/all"

@@ -702,6 +702,15 @@ bool run_one(struct tdev *d, struct treq *t, const struct run_spec *r,
 	done = iod->iter_end == DRV_ITER_DONE;
 	expect_run(d, t, r->path, drv_map(iod)->auto_pick, &e);
 
+	/*
+	 * A mapping the driver failed has ended, by the iterator or by
+	 * nvmp_dma_abort(): left open, the statistics and the trace would
+	 * see an unmap without its map.
+	 */
+	if (res->status != BLK_STS_OK && started && iod->iter_end == DRV_ITER_OPEN)
+		FAIL("the driver failed with %s and left the mapping open",
+		     blk_status_name(res->status));
+
 	/* auto chooses between phys and iova, and only where iova can batch. */
 	if (r->path == NVMP_DMA_AUTO &&
 	    (d->dd.iova_capable ? drv_map(iod)->auto_pick != NVMP_DMA_PHYS &&

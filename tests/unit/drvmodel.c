@@ -62,6 +62,23 @@ bool __wrap_nvmp_dma_next(struct nvmp_dma_dev *dd, struct request *rq,
 	return drv_note(map, iter, __real_nvmp_dma_next(dd, rq, map, iter));
 }
 
+/* The driver gave up part way: the iteration failed there, with @status. */
+void __wrap_nvmp_dma_abort(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
+			   blk_status_t status)
+{
+	struct drv_iod *iod = drv_cur;
+
+	if (!iod || map != drv_map(iod)) {
+		sim_violation("driver: nvmp_dma_abort() of a request not being mapped");
+	} else if (iod->iter_end == DRV_ITER_OPEN) {
+		if (status == BLK_STS_OK)
+			sim_violation("driver: nvmp_dma_abort() without a reason");
+		iod->iter_end = DRV_ITER_FAILED;
+		iod->iter_status = status;
+	}
+	__real_nvmp_dma_abort(dd, map, status);
+}
+
 /* The driver's reader and cursor, and the segment count so far. */
 struct drv_back {
 	nvmp_dma_addr_fn fn;

@@ -2,11 +2,12 @@
 /*
  * The driver's data-pointer code under test: drivers-nvme/dptr.c, compiled
  * as the module compiles it, driven the way io.c drives it, and watched
- * from outside.  The link wraps block/'s nvmp_dma_start(), nvmp_dma_next()
- * and nvmp_dma_unmap() (ld --wrap) so that every range the iterator hands
- * to the driver is recorded, and every bus address the driver reads back
- * for unmapping is compared with the one that range was mapped at.  A
- * third consumer, "raw", stands in for a driver that just records ranges.
+ * from outside.  The link wraps block/'s nvmp_dma_start(), nvmp_dma_next(),
+ * nvmp_dma_abort() and nvmp_dma_unmap() (ld --wrap) so that every range the
+ * iterator hands to the driver is recorded, and every bus address the
+ * driver reads back for unmapping is compared with the one that range was
+ * mapped at.  A third consumer, "raw", stands in for a driver that just
+ * records ranges.
  */
 #ifndef NVMP_UNIT_DRVMODEL_H
 #define NVMP_UNIT_DRVMODEL_H
@@ -104,6 +105,10 @@ bool __real_nvmp_dma_next(struct nvmp_dma_dev *dd, struct request *rq,
 void __real_nvmp_dma_unmap(struct nvmp_dma_dev *dd, struct request *rq,
 			   struct nvmp_dma_map *map, nvmp_dma_addr_fn addr_fn,
 			   void *cookie);
+void __real_nvmp_dma_abort(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
+			   blk_status_t status);
+void __wrap_nvmp_dma_abort(struct nvmp_dma_dev *dd, struct nvmp_dma_map *map,
+			   blk_status_t status);
 bool __wrap_nvmp_dma_start(struct nvmp_dma_dev *dd, struct request *rq,
 			   struct nvmp_dma_map *map, struct nvmp_dma_iter *iter);
 bool __wrap_nvmp_dma_next(struct nvmp_dma_dev *dd, struct request *rq,
