@@ -8,6 +8,9 @@
 #   make check         every test: unit tests, style, guest tests
 #   make check-debug   the guest tests under the debug kernel
 #   make bench         the fio comparison of the mapping paths
+#   make blktests      upstream blktests on the in-tree nvme driver and on
+#                      nvme-phys side by side: one table (BLKTESTS=DIR,
+#                      OUT=DIR, TESTS="block/003 ...")
 #
 # Kbuild (the Kbuild file) lists the objects; this file only drives it.
 
@@ -23,7 +26,7 @@ else
 KBUILD = $(TOP)/tests/vm/kbuild
 endif
 
-.PHONY: all modules debug-modules clean check check-debug bench unit setup help
+.PHONY: all modules debug-modules clean check check-debug bench blktests unit setup help
 
 # The inner Kbuild runs in a clean environment: pass on what matters.
 KBUILD_ARGS = $(if $(W),W=$(W)) $(if $(C),C=$(C)) $(if $(V),V=$(V)) \
@@ -56,5 +59,9 @@ check-debug:
 bench:
 	fio-jobs/compare $(if $(QUICK),--quick) $(if $(LAZY),--lazy)
 
+blktests:
+	tests/blktests/side-by-side $(if $(BLKTESTS),--blktests $(BLKTESTS)) \
+		$(if $(OUT),--out $(OUT)) $(TESTS)
+
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
