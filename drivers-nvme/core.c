@@ -1220,6 +1220,117 @@ static void nvmp_reset_work(struct work_struct *work)
 	dev_info(ctrl->dev, "reset done\n");
 }
 
+/* --- resets the PCI core runs ---------------------------------------------------- */
+
+/*
+ * A function reset (sysfs "reset", a hypervisor) and AER recovery reset the
+ * function under the driver: its registers, queues and shadow doorbells are
+ * lost.  Before it, stop the controller and requeue what is in flight; after
+ * it, bring the controller back through the reset work and let the requeued
+ * requests go.  Nothing waits for a timeout, and nothing is failed.
+ *
+ * The PCI core calls these under the device lock, so probe, removal and
+ * each other are excluded; the timeout handler and a reset of our own are
+ * not.  Returns false when the controller is dead or being removed, and
+ * there is nothing to bring back.
+ */
+static bool nvmp_pci_stop(struct nvmp_ctrl *ctrl)
+{
+	/* A reset of our own runs to its end first: it may leave it dead. */
+	for (;;) {
+		flush_work(&ctrl->reset_work);
+		if (nvmp_change_state(ctrl, NVMP_RESETTING))
+			break;
+		if (READ_ONCE(ctrl->state) != NVMP_RESETTING)
+			return false;
+	}
+	nvmp_disable(ctrl, false, false);
+	ctrl->pci_stopped = true;
+	return true;
+}
+
+/* After nvmp_pci_stop() and the reset: 0 once the controller is live. */
+static int nvmp_pci_restart(struct nvmp_ctrl *ctrl)
+{
+	if (ctrl->pci_stopped) {
+		ctrl->pci_stopped = false;
+		queue_work(nvmp_reset_wq, &ctrl->reset_work);
+		flush_work(&ctrl->reset_work);
+	}
+	return READ_ONCE(ctrl->state) == NVMP_LIVE ? 0 : -EIO;
+}
+
+static void nvmp_reset_prepare(struct pci_dev *pdev)
+{
+	struct nvmp_ctrl *ctrl = pci_get_drvdata(pdev);
+
+	if (nvmp_pci_stop(ctrl))
+		dev_info(ctrl->dev, "function reset: controller stopped, I/O held\n");
+}
+
+static void nvmp_reset_done(struct pci_dev *pdev)
+{
+	struct nvmp_ctrl *ctrl = pci_get_drvdata(pdev);
+
+	if (ctrl->pci_stopped && !nvmp_pci_restart(ctrl))
+		dev_info(ctrl->dev, "function reset: controller back, I/O resumed\n");
+}
+
+static pci_ers_result_t nvmp_error_detected(struct pci_dev *pdev,
+					    pci_channel_state_t state)
+{
+	struct nvmp_ctrl *ctrl = pci_get_drvdata(pdev);
+
+	switch (state) {
+	case pci_channel_io_normal:
+		/* The function still works: nothing to stop. */
+		return PCI_ERS_RESULT_CAN_RECOVER;
+	case pci_channel_io_frozen:
+		dev_warn(ctrl->dev, "PCI error, channel frozen: controller stopped for a reset\n");
+		nvmp_pci_stop(ctrl);
+		return PCI_ERS_RESULT_NEED_RESET;
+	case pci_channel_io_perm_failure:
+	default:
+		dev_err(ctrl->dev, "PCI error the function will not recover from: removing its disks\n");
+		ctrl->pci_stopped = false;
+		nvmp_kill(ctrl);
+		nvmp_mark_disks_dead(ctrl);
+		return PCI_ERS_RESULT_DISCONNECT;
+	}
+}
+
+static pci_ers_result_t nvmp_slot_reset(struct pci_dev *pdev)
+{
+	struct nvmp_ctrl *ctrl = pci_get_drvdata(pdev);
+
+	pci_restore_state(pdev);
+	if (nvmp_pci_restart(ctrl)) {
+		dev_err(ctrl->dev, "PCI error recovery: the controller did not come back\n");
+		return PCI_ERS_RESULT_DISCONNECT;
+	}
+	dev_info(ctrl->dev, "PCI error recovery: controller back after the reset\n");
+	return PCI_ERS_RESULT_RECOVERED;
+}
+
+static void nvmp_error_resume(struct pci_dev *pdev)
+{
+	struct nvmp_ctrl *ctrl = pci_get_drvdata(pdev);
+
+	/* Recovered without a reset (CAN_RECOVER): nothing was stopped. */
+	if (ctrl->pci_stopped)
+		nvmp_pci_restart(ctrl);
+	dev_info(ctrl->dev, "PCI error recovery done, state %s\n",
+		 READ_ONCE(ctrl->state) == NVMP_LIVE ? "live" : "not live");
+}
+
+static const struct pci_error_handlers nvmp_err_handler = {
+	.error_detected = nvmp_error_detected,
+	.slot_reset = nvmp_slot_reset,
+	.resume = nvmp_error_resume,
+	.reset_prepare = nvmp_reset_prepare,
+	.reset_done = nvmp_reset_done,
+};
+
 /* --- sysfs ------------------------------------------------------------------------------- */
 
 /*
@@ -1703,6 +1814,113 @@ out_free:
 	return ret;
 }
 
+static const struct pci_device_id nvmp_id_table[] = {
+	{ PCI_DEVICE_CLASS(PCI_CLASS_STORAGE_EXPRESS, 0xffffff) },
+	{ 0, }
+};
+MODULE_DEVICE_TABLE(pci, nvmp_id_table);
+
+/* --- functions that stay with nvme-phys across removal --------------------------- */
+
+/*
+ * Removing a PCI function and rescanning the bus (sysfs, a hot-plug slot)
+ * makes a new device without the driver_override that gave it to
+ * nvme-phys, and the in-tree driver, which matches NVMe controllers by
+ * class as nvme-phys does and was registered first, would take it.  So the
+ * address of each function nvme-phys lets go of is kept, and a controller
+ * that appears there gets driver_override "nvme-phys" before any driver
+ * looks at it.  A function that another driver binds meanwhile is
+ * forgotten: someone gave it away.
+ */
+struct nvmp_claim {
+	struct list_head list;
+	int domain;
+	unsigned int bus;
+	unsigned int devfn;
+};
+
+static LIST_HEAD(nvmp_claims);
+static DEFINE_MUTEX(nvmp_claims_lock);	/* nvmp_claims */
+
+static struct nvmp_claim *nvmp_find_claim(struct pci_dev *pdev)
+{
+	struct nvmp_claim *c;
+
+	lockdep_assert_held(&nvmp_claims_lock);
+	list_for_each_entry(c, &nvmp_claims, list)
+		if (c->domain == pci_domain_nr(pdev->bus) &&
+		    c->bus == pdev->bus->number && c->devfn == pdev->devfn)
+			return c;
+	return NULL;
+}
+
+/* Without memory for the entry, the function goes to whoever takes it. */
+static void nvmp_remember(struct pci_dev *pdev)
+{
+	struct nvmp_claim *c;
+
+	guard(mutex)(&nvmp_claims_lock);
+	if (nvmp_find_claim(pdev))
+		return;
+	c = kzalloc_obj(*c);
+	if (!c)
+		return;
+	c->domain = pci_domain_nr(pdev->bus);
+	c->bus = pdev->bus->number;
+	c->devfn = pdev->devfn;
+	list_add(&c->list, &nvmp_claims);
+}
+
+/* Take @pdev's address off the list: true if it was there. */
+static bool nvmp_forget(struct pci_dev *pdev)
+{
+	struct nvmp_claim *c;
+
+	guard(mutex)(&nvmp_claims_lock);
+	c = nvmp_find_claim(pdev);
+	if (!c)
+		return false;
+	list_del(&c->list);
+	kfree(c);
+	return true;
+}
+
+static void nvmp_forget_all(void)
+{
+	struct nvmp_claim *c, *next;
+
+	guard(mutex)(&nvmp_claims_lock);
+	list_for_each_entry_safe(c, next, &nvmp_claims, list) {
+		list_del(&c->list);
+		kfree(c);
+	}
+}
+
+static int nvmp_pci_notify(struct notifier_block *nb, unsigned long action,
+			   void *data)
+{
+	struct pci_dev *pdev = to_pci_dev(data);
+
+	switch (action) {
+	case BUS_NOTIFY_ADD_DEVICE:
+		/* Before the PCI core matches a driver to the new device. */
+		if (!nvmp_forget(pdev) || !pci_match_id(nvmp_id_table, pdev) ||
+		    device_has_driver_override(&pdev->dev))
+			break;
+		if (!device_set_driver_override(&pdev->dev, NVMP_NAME))
+			dev_info(&pdev->dev, "nvme-phys drove this function before its removal: driver_override keeps it\n");
+		break;
+	case BUS_NOTIFY_BOUND_DRIVER:
+		nvmp_forget(pdev);
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block nvmp_pci_nb = {
+	.notifier_call = nvmp_pci_notify,
+};
+
 /*
  * Wait for the passthrough calls still using the queues: nobody enters any
  * more (the state is no longer live).  A healthy controller answers them
@@ -1739,6 +1957,7 @@ static void nvmp_remove(struct pci_dev *pdev)
 	nvmp_ctrl_cdev_del(ctrl);
 	nvmp_disable(ctrl, !gone, true);
 	nvmp_teardown(ctrl);
+	nvmp_remember(pdev);
 }
 
 static void nvmp_shutdown(struct pci_dev *pdev)
@@ -1750,18 +1969,13 @@ static void nvmp_shutdown(struct pci_dev *pdev)
 	nvmp_disable(ctrl, true, true);
 }
 
-static const struct pci_device_id nvmp_id_table[] = {
-	{ PCI_DEVICE_CLASS(PCI_CLASS_STORAGE_EXPRESS, 0xffffff) },
-	{ 0, }
-};
-MODULE_DEVICE_TABLE(pci, nvmp_id_table);
-
 static struct pci_driver nvmp_driver = {
 	.name = NVMP_NAME,
 	.id_table = nvmp_id_table,
 	.probe = nvmp_probe,
 	.remove = nvmp_remove,
 	.shutdown = nvmp_shutdown,
+	.err_handler = &nvmp_err_handler,
 	.dev_groups = nvmp_attr_groups,
 	.driver = {
 		.probe_type = PROBE_PREFER_ASYNCHRONOUS,
@@ -1798,18 +2012,29 @@ static int __init nvmp_init(void)
 		return ret;
 	}
 	nvmp_debugfs_root = debugfs_create_dir(NVMP_NAME, NULL);
+	ret = bus_register_notifier(&pci_bus_type, &nvmp_pci_nb);
+	if (ret)
+		goto out_debugfs;
 	ret = pci_register_driver(&nvmp_driver);
-	if (ret) {
-		debugfs_remove_recursive(nvmp_debugfs_root);
-		nvmp_chrdev_exit();
-		destroy_workqueue(nvmp_reset_wq);
-	}
+	if (ret)
+		goto out_notifier;
+	return 0;
+
+out_notifier:
+	bus_unregister_notifier(&pci_bus_type, &nvmp_pci_nb);
+	nvmp_forget_all();
+out_debugfs:
+	debugfs_remove_recursive(nvmp_debugfs_root);
+	nvmp_chrdev_exit();
+	destroy_workqueue(nvmp_reset_wq);
 	return ret;
 }
 
 static void __exit nvmp_exit(void)
 {
 	pci_unregister_driver(&nvmp_driver);
+	bus_unregister_notifier(&pci_bus_type, &nvmp_pci_nb);
+	nvmp_forget_all();
 	debugfs_remove_recursive(nvmp_debugfs_root);
 	nvmp_chrdev_exit();
 	destroy_workqueue(nvmp_reset_wq);

@@ -147,6 +147,8 @@ struct nvmp_ctrl {
 	size_t dbbuf_size;
 
 	struct work_struct reset_work;
+	/* Stopped for a reset the PCI core runs; under the device lock. */
+	bool pci_stopped;
 	struct mutex ns_lock;		/* namespaces */
 	struct list_head namespaces;
 

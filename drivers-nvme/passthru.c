@@ -116,6 +116,30 @@ static int nvmp_io_allowed(const struct nvme_command *c, unsigned int flags)
 	}
 }
 
+/*
+ * Without CAP_SYS_ADMIN the only admin commands are the Identify pages a
+ * program needs to build I/O commands (a namespace's format, the
+ * controller's limits), the ones the in-tree driver allows too; never
+ * through a partition.
+ */
+static int nvmp_admin_allowed(const struct nvme_command *c, unsigned int flags)
+{
+	if (capable(CAP_SYS_ADMIN))
+		return 0;
+	if (flags & NVMP_PT_PART || c->common.opcode != nvme_admin_identify)
+		return -EACCES;
+	switch (c->identify.cns) {
+	case NVME_ID_CNS_NS:
+	case NVME_ID_CNS_CTRL:
+	case NVME_ID_CNS_CS_NS:
+	case NVME_ID_CNS_CS_CTRL:
+	case NVME_ID_CNS_NS_CS_INDEP:
+		return 0;
+	default:
+		return -EACCES;
+	}
+}
+
 /* --- requests ------------------------------------------------------------------ */
 
 static void nvmp_ucmd_fill(struct nvmp_ucmd *u,
@@ -181,7 +205,8 @@ static struct request *nvmp_pt_alloc(struct request_queue *q,
 /*
  * Pin (or bounce, when misaligned) the user's buffer into @rq.  Commands
  * whose length the controller computes from a block count must come with
- * exactly that many bytes, or the controller would read or write past them.
+ * at least that many bytes, or the controller would read or write past
+ * them; a longer buffer is only partly used, as with the in-tree driver.
  */
 static int nvmp_pt_map(struct request *rq, const struct nvmp_ucmd *u,
 		       struct nvmp_ns *ns, unsigned int flags,
@@ -205,7 +230,7 @@ static int nvmp_pt_map(struct request *rq, const struct nvmp_ucmd *u,
 		u64 want = (u64)((le32_to_cpu(u->c.common.cdw12) & 0xffff) + 1)
 			   << ns->lba_shift;
 
-		if (!rq->bio || blk_rq_bytes(rq) != want) {
+		if (!rq->bio || blk_rq_bytes(rq) < want) {
 			if (rq->bio)
 				blk_rq_unmap_user(rq->bio);
 			return -EINVAL;
@@ -288,8 +313,6 @@ static int nvmp_user_cmd(struct nvmp_ctrl *ctrl, struct nvmp_ns *ns,
 	}
 
 	if (flags & NVMP_PT_ADMIN) {
-		if (!capable(CAP_SYS_ADMIN))
-			return -EACCES;
 		q = ctrl->admin_q;
 	} else if (ns) {
 		if (p.nsid && p.nsid != ns->nsid)
@@ -310,6 +333,9 @@ static int nvmp_user_cmd(struct nvmp_ctrl *ctrl, struct nvmp_ns *ns,
 	nvmp_ucmd_fill(&u, &p);
 	if (flags & NVMP_PT_ADMIN) {
 		ns = NULL;
+		ret = nvmp_admin_allowed(&u.c, flags);
+		if (ret)
+			goto out;
 		if (nvmp_admin_refused(&u.c)) {
 			ret = -EPERM;
 			goto out;
