@@ -1229,12 +1229,14 @@ static void nvmp_reset_work(struct work_struct *work)
  * it, bring the controller back through the reset work and let the requeued
  * requests go.  Nothing waits for a timeout, and nothing is failed.
  *
- * The PCI core calls these under the device lock, so probe, removal and
- * each other are excluded; the timeout handler and a reset of our own are
- * not.  Returns false when the controller is dead or being removed, and
- * there is nothing to bring back.
+ * The PCI core (and the PM core, for system sleep below) calls these
+ * under the device lock, so probe, removal and each other are excluded;
+ * the timeout handler and a reset of our own are not.  Returns false when
+ * the controller is dead or being removed, and there is nothing to bring
+ * back.  With @shutdown the controller is shut down (CC.SHN), not only
+ * disabled.
  */
-static bool nvmp_pci_stop(struct nvmp_ctrl *ctrl)
+static bool nvmp_pci_stop(struct nvmp_ctrl *ctrl, bool shutdown)
 {
 	/* A reset of our own runs to its end first: it may leave it dead. */
 	for (;;) {
@@ -1244,7 +1246,7 @@ static bool nvmp_pci_stop(struct nvmp_ctrl *ctrl)
 		if (READ_ONCE(ctrl->state) != NVMP_RESETTING)
 			return false;
 	}
-	nvmp_disable(ctrl, false, false);
+	nvmp_disable(ctrl, shutdown, false);
 	ctrl->pci_stopped = true;
 	return true;
 }
@@ -1264,7 +1266,7 @@ static void nvmp_reset_prepare(struct pci_dev *pdev)
 {
 	struct nvmp_ctrl *ctrl = pci_get_drvdata(pdev);
 
-	if (nvmp_pci_stop(ctrl))
+	if (nvmp_pci_stop(ctrl, false))
 		dev_info(ctrl->dev, "function reset: controller stopped, I/O held\n");
 }
 
@@ -1287,7 +1289,7 @@ static pci_ers_result_t nvmp_error_detected(struct pci_dev *pdev,
 		return PCI_ERS_RESULT_CAN_RECOVER;
 	case pci_channel_io_frozen:
 		dev_warn(ctrl->dev, "PCI error, channel frozen: controller stopped for a reset\n");
-		nvmp_pci_stop(ctrl);
+		nvmp_pci_stop(ctrl, false);
 		return PCI_ERS_RESULT_NEED_RESET;
 	case pci_channel_io_perm_failure:
 	default:
@@ -1322,6 +1324,38 @@ static void nvmp_error_resume(struct pci_dev *pdev)
 	dev_info(ctrl->dev, "PCI error recovery done, state %s\n",
 		 READ_ONCE(ctrl->state) == NVMP_LIVE ? "live" : "not live");
 }
+
+/*
+ * System sleep: suspend to RAM and each step of hibernation (freeze, thaw,
+ * power-off, restore) shut the controller down with I/O held, as for a
+ * reset, and bring it up again from nothing: the platform may have reset
+ * or powered it off meanwhile (QEMU resets every device on wakeup).
+ */
+static int nvmp_pm_suspend(struct device *dev)
+{
+	struct nvmp_ctrl *ctrl = pci_get_drvdata(to_pci_dev(dev));
+
+	if (nvmp_pci_stop(ctrl, true))
+		dev_info(dev, "system sleep: controller shut down, I/O held\n");
+	return 0;
+}
+
+static int nvmp_pm_resume(struct device *dev)
+{
+	struct nvmp_ctrl *ctrl = pci_get_drvdata(to_pci_dev(dev));
+
+	if (!ctrl->pci_stopped)
+		return 0;
+	if (nvmp_pci_restart(ctrl)) {
+		/* The reset work failed the I/O and removed the disks. */
+		dev_err(dev, "system resume: the controller did not come back\n");
+		return 0;
+	}
+	dev_info(dev, "system resume: controller back, I/O resumed\n");
+	return 0;
+}
+
+static DEFINE_SIMPLE_DEV_PM_OPS(nvmp_pm_ops, nvmp_pm_suspend, nvmp_pm_resume);
 
 static const struct pci_error_handlers nvmp_err_handler = {
 	.error_detected = nvmp_error_detected,
@@ -1978,6 +2012,7 @@ static struct pci_driver nvmp_driver = {
 	.err_handler = &nvmp_err_handler,
 	.dev_groups = nvmp_attr_groups,
 	.driver = {
+		.pm = pm_sleep_ptr(&nvmp_pm_ops),
 		.probe_type = PROBE_PREFER_ASYNCHRONOUS,
 	},
 };

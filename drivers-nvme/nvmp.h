@@ -147,7 +147,7 @@ struct nvmp_ctrl {
 	size_t dbbuf_size;
 
 	struct work_struct reset_work;
-	/* Stopped for a reset the PCI core runs; under the device lock. */
+	/* Stopped for a PCI reset or system sleep; under the device lock. */
 	bool pci_stopped;
 	struct mutex ns_lock;		/* namespaces */
 	struct list_head namespaces;
