@@ -313,7 +313,10 @@ static void bad_io(int ctrl, int ng, int bdev)
 	       do_ioctl(ng, NVME_IOCTL_IO64_CMD, &c), 0);
 
 	rw_init(&c, 0x02, lba, 1, buf, 1000);
-	expect("read, length not a multiple of the block size",
+	expect("read, length not a multiple of the block size, above the block count",
+	       do_ioctl(ng, NVME_IOCTL_IO64_CMD, &c), 0);
+	rw_init(&c, 0x02, lba, 2, buf, 1000);
+	expect("read, length not a multiple of the block size, below the block count",
 	       do_ioctl(ng, NVME_IOCTL_IO64_CMD, &c), -EINVAL);
 	/* A longer buffer takes the blocks; the rest is left alone. */
 	fill(buf, 4096, 5);
